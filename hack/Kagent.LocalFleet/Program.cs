@@ -1,0 +1,1 @@
+namespace Kagent.LocalFleet; public static class Program { public static int Main() => 0; }

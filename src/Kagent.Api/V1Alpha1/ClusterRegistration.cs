@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+using k8s.Models;
+using Kagent.Operator.Entities;
+
+namespace Kagent.Api.V1Alpha1;
+
+/// <summary>A member cluster's request to join the fleet; named after the cluster.</summary>
+[KubernetesEntity(Group = KagentConstants.Group, ApiVersion = KagentConstants.Version, Kind = "ClusterRegistration", PluralName = "clusterregistrations")]
+[EntityScope(EntityScope.Cluster)]
+[KubernetesEntityShortNames("creg")]
+[KubernetesEntityCategories("kagent")]
+[Description("ClusterRegistration is a member cluster's request to join a Karmada fleet through Kagent. It is named after the cluster.")]
+[AdditionalPrinterColumn("CLUSTER-ID", "string", ".spec.clusterID")]
+[AdditionalPrinterColumn("ACCEPTED", "boolean", ".spec.accepted")]
+[AdditionalPrinterColumn("PHASE", "string", ".status.phase")]
+[AdditionalPrinterColumn("AGE", "date", ".metadata.creationTimestamp")]
+[AdditionalPrinterColumn("API-ENDPOINT", "string", ".spec.apiEndpoint", Priority = 1)]
+[AdditionalPrinterColumn("PROVIDER", "string", ".spec.provider", Priority = 1)]
+[AdditionalPrinterColumn("REGION", "string", ".spec.region", Priority = 1)]
+public sealed class ClusterRegistration : CustomKubernetesEntity<ClusterRegistrationSpec, ClusterRegistrationStatus>;
+
+public sealed class ClusterRegistrationSpec
+{
+    [JsonPropertyName("clusterID")]
+    [Description("The member cluster's identity: the id of its ClusterProperty cluster.clusterset.k8s.io, else the UID of its kube-system namespace. Immutable once set.")]
+    public string? ClusterId { get; set; }
+
+    [JsonPropertyName("apiEndpoint")]
+    [Description("The member's API server URL (absolute https), carried to Cluster.spec.apiEndpoint.")]
+    public string? ApiEndpoint { get; set; }
+
+    [JsonPropertyName("proxyURL")]
+    public string? ProxyUrl { get; set; }
+
+    [JsonPropertyName("provider")]
+    public string? Provider { get; set; }
+
+    [JsonPropertyName("region")]
+    public string? Region { get; set; }
+
+    [JsonPropertyName("zones")]
+    public IList<string>? Zones { get; set; }
+
+    [JsonPropertyName("labels")]
+    [Description("Labels to carry onto the Karmada Cluster.")]
+    public IDictionary<string, string>? Labels { get; set; }
+
+    [JsonPropertyName("taints")]
+    [Description("Taints to carry onto the Karmada Cluster.")]
+    public IList<V1Taint>? Taints { get; set; }
+
+    [JsonPropertyName("syncMode")]
+    [EnumValues("Pull")]
+    public string? SyncMode { get; set; }
+
+    [JsonPropertyName("accepted")]
+    [Description("Set by an approver (or by an auto-accepting OnboardingPolicy) to admit the cluster.")]
+    public bool? Accepted { get; set; }
+}
+
+public sealed class ClusterRegistrationStatus
+{
+    [JsonPropertyName("phase")]
+    [EnumValues("Pending", "Accepted", "Registered", "Denied", "Deregistering")]
+    public string? Phase { get; set; }
+
+    [JsonPropertyName("conditions")]
+    [ListMapKeys("type")]
+    public IList<V1Condition>? Conditions { get; set; }
+
+    [JsonPropertyName("observedGeneration")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("clusterUID")]
+    [Description("The UID of the Karmada Cluster created for this registration.")]
+    public string? ClusterUid { get; set; }
+
+    [JsonPropertyName("registeredTime")]
+    public DateTime? RegisteredTime { get; set; }
+}

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Kagent.Agent;
+using Kagent.Api.Karmada;
+using Kagent.Configuration;
+
+namespace Kagent.Cli;
+
+/// <summary>`kagent agent`: runs in a member cluster. Flag names and defaults follow karmada-agent's.</summary>
+internal sealed class AgentCommand
+{
+    private readonly Option<string> _clusterName = Flag.Of("--cluster-name", "", "Name of the member cluster in the control plane (required; a DNS-1123 label of at most 48 characters).");
+    private readonly Option<string> _karmadaKubeconfig = Flag.Of("--karmada-kubeconfig", "", "Path to the kubeconfig of the Karmada control plane (required).");
+    private readonly Option<string> _karmadaContext = Flag.Of("--karmada-context", "", "Context in --karmada-kubeconfig; empty means its current context.");
+    private readonly Option<string> _kubeconfig = Flag.Of("--kubeconfig", "", "Path to the member cluster's kubeconfig; empty means $KUBECONFIG, else in-cluster configuration.");
+    private readonly Option<string> _context = Flag.Of("--context", "", "Context in --kubeconfig; empty means its current context.");
+    private readonly Option<string> _clusterNamespace = Flag.Of("--cluster-namespace", KarmadaConstants.ClusterNamespace, "Control-plane namespace of the cluster's heartbeat Lease and secrets.");
+    private readonly Option<string> _apiEndpoint = Flag.Of("--cluster-api-endpoint", "", "API endpoint of the member cluster (absolute https URL), written to Cluster.spec.apiEndpoint.");
+    private readonly Option<string> _proxy = Flag.Of("--proxy-server-address", "", "Proxy the control plane uses to reach the member, written to Cluster.spec.proxyURL.");
+    private readonly Option<string> _provider = Flag.Of("--cluster-provider", "", "Cloud provider of the member cluster.");
+    private readonly Option<string> _region = Flag.Of("--cluster-region", "", "Region of the member cluster.");
+    private readonly Option<string> _zones = Flag.Of("--cluster-zones", "", "Comma-separated zones of the member cluster.");
+    private readonly Option<string> _labels = Flag.Of("--cluster-labels", "", "Comma-separated key=value labels for the Cluster.");
+    private readonly Option<string> _taints = Flag.Of("--cluster-taints", "", "Comma-separated key[=value]:Effect taints for the Cluster.");
+    private readonly Option<string> _statusFrequency = Flag.Of("--cluster-status-update-frequency", "10s", "How often the cluster's status is computed and, when it changed, written to the control plane.");
+    private readonly Option<string> _leaseDuration = Flag.Of("--cluster-lease-duration", "40s", "leaseDurationSeconds of the cluster's heartbeat Lease.");
+    private readonly Option<double> _leaseFraction = Flag.Of("--cluster-lease-renew-interval-fraction", 0.25, "The heartbeat Lease is renewed every lease duration times this fraction (0 < f < 1).");
+    private readonly Option<string> _successThreshold = Flag.Of("--cluster-success-threshold", "30s", "How long the cluster must be healthy before Ready turns True again.");
+    private readonly Option<string> _failureThreshold = Flag.Of("--cluster-failure-threshold", "30s", "How long the cluster must be unhealthy before Ready turns False.");
+    private readonly Option<float> _clusterApiQps = Flag.Of("--cluster-api-qps", 40f, "QPS to use while talking with the member cluster's API server.");
+    private readonly Option<int> _clusterApiBurst = Flag.Of("--cluster-api-burst", 60, "Burst to use while talking with the member cluster's API server.");
+    private readonly CommonFlags _common = new(metricsDefault: ":8080", healthDefault: ":10357");
+
+    public Command Build(Func<AgentOptions, CancellationToken, Task<int>> run)
+    {
+        var command = new Command("agent", "Run in a member cluster: register it with the Karmada control plane, renew its heartbeat and report its health and status.");
+        foreach (var option in Own.Concat(_common.All)) command.Add(option);
+        command.SetAction((result, ct) => CommandRunner.RunAsync(() => Bind(result), run, ct));
+        return command;
+    }
+
+    private IEnumerable<Option> Own =>
+    [
+        _clusterName, _karmadaKubeconfig, _karmadaContext, _kubeconfig, _context, _clusterNamespace, _apiEndpoint, _proxy,
+        _provider, _region, _zones, _labels, _taints, _statusFrequency, _leaseDuration, _leaseFraction, _successThreshold,
+        _failureThreshold, _clusterApiQps, _clusterApiBurst,
+    ];
+
+    public AgentOptions Bind(ParseResult result)
+    {
+        var clusterName = Flag.Required(_clusterName, result);
+        if (FlagValues.Dns1123LabelProblem(clusterName, KarmadaConstants.MaxClusterNameLength) is { } nameProblem)
+            throw new ConfigurationException(_clusterName.Name, nameProblem);
+
+        var fraction = result.GetValue(_leaseFraction);
+        if (fraction is <= 0 or >= 1) throw new ConfigurationException(_leaseFraction.Name, $"{fraction} is not between 0 and 1 (exclusive)");
+
+        return new AgentOptions
+        {
+            ClusterName = clusterName,
+            Karmada = new KubeconfigSource(_karmadaKubeconfig.Name, Flag.Required(_karmadaKubeconfig, result), Flag.Optional(_karmadaContext, result)),
+            Member = new KubeconfigSource(_kubeconfig.Name, Flag.Optional(_kubeconfig, result), Flag.Optional(_context, result)),
+            ClusterNamespace = Flag.Required(_clusterNamespace, result),
+            ClusterApiEndpoint = FlagValues.ParseHttpsUrl(_apiEndpoint.Name, result.GetValue(_apiEndpoint)),
+            ProxyServerAddress = FlagValues.ParseUrl(_proxy.Name, result.GetValue(_proxy)),
+            ClusterProvider = Flag.Optional(_provider, result),
+            ClusterRegion = Flag.Optional(_region, result),
+            ClusterZones = FlagValues.ParseList(_zones.Name, result.GetValue(_zones)),
+            ClusterLabels = FlagValues.ParseLabels(_labels.Name, result.GetValue(_labels)),
+            ClusterTaints = FlagValues.ParseTaints(_taints.Name, result.GetValue(_taints)),
+            ClusterStatusUpdateFrequency = FlagValues.ParseDuration(_statusFrequency.Name, result.GetValue(_statusFrequency), allowZero: false),
+            ClusterLeaseDuration = FlagValues.ParseDuration(_leaseDuration.Name, result.GetValue(_leaseDuration), allowZero: false),
+            ClusterLeaseRenewIntervalFraction = fraction,
+            ClusterSuccessThreshold = FlagValues.ParseDuration(_successThreshold.Name, result.GetValue(_successThreshold)),
+            ClusterFailureThreshold = FlagValues.ParseDuration(_failureThreshold.Name, result.GetValue(_failureThreshold)),
+            MemberClientLimits = Flag.Limits(_clusterApiQps, _clusterApiBurst, result),
+            Common = _common.Bind(result),
+        };
+    }
+}

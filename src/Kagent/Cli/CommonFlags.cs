@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Kagent.Configuration;
+
+namespace Kagent.Cli;
+
+/// <summary>Flags both roles take: control-plane client limits, leader election, endpoints and logging.</summary>
+internal sealed class CommonFlags
+{
+    private readonly Option<float> _kubeApiQps = Flag.Of("--kube-api-qps", 40f, "QPS to use while talking with the Karmada control plane.");
+    private readonly Option<int> _kubeApiBurst = Flag.Of("--kube-api-burst", 60, "Burst to use while talking with the Karmada control plane.");
+    private readonly Option<bool> _leaderElect = Flag.Of("--leader-elect", true, "Elect a leader before doing any work, so that only one replica writes; true by default, --leader-elect=false disables it.");
+    private readonly Option<string> _leaseDuration = Flag.Of("--leader-elect-lease-duration", "15s", "How long non-leaders wait before trying to take an expired leadership lease.");
+    private readonly Option<string> _renewDeadline = Flag.Of("--leader-elect-renew-deadline", "10s", "How long the leader keeps trying to renew before it gives up leadership; less than the lease duration.");
+    private readonly Option<string> _retryPeriod = Flag.Of("--leader-elect-retry-period", "2s", "How long candidates wait between tries to acquire or renew leadership.");
+    private readonly Option<string> _leaderNamespace = Flag.Of("--leader-elect-resource-namespace", "karmada-system", "Namespace of the leader-election Lease in the control plane.");
+    private readonly Option<string> _metrics;
+    private readonly Option<string> _healthProbe;
+    private readonly Option<string> _logFormat = Flag.Of("--log-format", "json", "Log format: json (one JSON object a line) or text.");
+
+    public CommonFlags(string metricsDefault, string healthDefault)
+    {
+        _metrics = Flag.Of("--metrics-bind-address", metricsDefault, "Address the Prometheus /metrics endpoint binds to, as host:port or :port; 0 disables it.");
+        _healthProbe = Flag.Of("--health-probe-bind-address", healthDefault, "Address the /healthz, /livez and /readyz endpoints bind to; 0 disables them.");
+        _logFormat.AcceptOnlyFromAmong("json", "text");
+    }
+
+    public IEnumerable<Option> All => [_kubeApiQps, _kubeApiBurst, _leaderElect, _leaseDuration, _renewDeadline, _retryPeriod, _leaderNamespace, _metrics, _healthProbe, _logFormat];
+
+    public CommonOptions Bind(ParseResult result)
+    {
+        var leaderElection = new LeaderElectionOptions(
+            result.GetValue(_leaderElect),
+            FlagValues.ParseDuration(_leaseDuration.Name, result.GetValue(_leaseDuration), allowZero: false),
+            FlagValues.ParseDuration(_renewDeadline.Name, result.GetValue(_renewDeadline), allowZero: false),
+            FlagValues.ParseDuration(_retryPeriod.Name, result.GetValue(_retryPeriod), allowZero: false),
+            Flag.Required(_leaderNamespace, result));
+        if (leaderElection.LeaseDuration <= leaderElection.RenewDeadline)
+            throw new ConfigurationException(_leaseDuration.Name, "must be greater than --leader-elect-renew-deadline");
+        if (leaderElection.RenewDeadline <= leaderElection.RetryPeriod)
+            throw new ConfigurationException(_renewDeadline.Name, "must be greater than --leader-elect-retry-period");
+
+        var metrics = FlagValues.ParseBindAddress(_metrics.Name, result.GetValue(_metrics)!);
+        var health = FlagValues.ParseBindAddress(_healthProbe.Name, result.GetValue(_healthProbe)!);
+        if (metrics is not null && health is not null && metrics.Port == health.Port && metrics.Port != 0 && !metrics.Address.Equals(health.Address))
+            throw new ConfigurationException(_healthProbe.Name, $"port {health.Port} is also used by --metrics-bind-address on another address");
+
+        return new CommonOptions
+        {
+            KarmadaClientLimits = Flag.Limits(_kubeApiQps, _kubeApiBurst, result),
+            LeaderElection = leaderElection,
+            MetricsBindAddress = metrics,
+            HealthProbeBindAddress = health,
+            LogFormat = result.GetValue(_logFormat) == "text" ? LogFormat.Text : LogFormat.Json,
+        };
+    }
+}
+
+internal static class Flag
+{
+    public static Option<T> Of<T>(string name, T defaultValue, string description) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    public static string Required(Option<string> option, ParseResult result)
+    {
+        var value = result.GetValue(option);
+        if (string.IsNullOrWhiteSpace(value)) throw new ConfigurationException(option.Name, "is required");
+        return value.Trim();
+    }
+
+    public static string? Optional(Option<string> option, ParseResult result) =>
+        result.GetValue(option) is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    public static ClientLimits Limits(Option<float> qps, Option<int> burst, ParseResult result)
+    {
+        var q = result.GetValue(qps);
+        var b = result.GetValue(burst);
+        if (q <= 0) throw new ConfigurationException(qps.Name, "must be greater than 0");
+        if (b < 1) throw new ConfigurationException(burst.Name, "must be at least 1");
+        return new ClientLimits(q, b);
+    }
+}

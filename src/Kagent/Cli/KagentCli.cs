@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Kagent.Agent;
+using Kagent.Configuration;
+using Kagent.Hub;
+
+namespace Kagent.Cli;
+
+/// <summary>The `kagent` command line: one executable, two roles.</summary>
+public static class KagentCli
+{
+    public static RootCommand Build(
+        Func<AgentOptions, CancellationToken, Task<int>>? runAgent = null,
+        Func<HubOptions, CancellationToken, Task<int>>? runHub = null)
+    {
+        var root = new RootCommand("Kagent: a Kubernetes agent and extension API server for Karmada multi-cluster fleets.");
+        root.Add(new AgentCommand().Build(runAgent ?? AgentRole.RunAsync));
+        root.Add(new HubCommand().Build(runHub ?? HubRole.RunAsync));
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args, RootCommand? root = null)
+    {
+        root ??= Build();
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            var command = result.CommandResult.Command == root ? "kagent" : $"kagent {result.CommandResult.Command.Name}";
+            await Console.Error.WriteLineAsync($"kagent: {result.Errors[0].Message} (see '{command} --help')");
+            return CommandRunner.ExitConfigurationError;
+        }
+
+        return await result.InvokeAsync();
+    }
+}

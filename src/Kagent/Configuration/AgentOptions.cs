@@ -1,0 +1,73 @@
+using k8s.Models;
+
+namespace Kagent.Configuration;
+
+/// <summary>Everything `kagent agent` is configured with; names follow karmada-agent's flags.</summary>
+public sealed record AgentOptions
+{
+    public required string ClusterName { get; init; }
+
+    public required KubeconfigSource Karmada { get; init; }
+
+    public required KubeconfigSource Member { get; init; }
+
+    public string ClusterNamespace { get; init; } = "karmada-cluster";
+
+    public string? ClusterApiEndpoint { get; init; }
+
+    public string? ProxyServerAddress { get; init; }
+
+    public string? ClusterProvider { get; init; }
+
+    public string? ClusterRegion { get; init; }
+
+    public IReadOnlyList<string> ClusterZones { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> ClusterLabels { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<V1Taint> ClusterTaints { get; init; } = [];
+
+    public TimeSpan ClusterStatusUpdateFrequency { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ClusterLeaseDuration { get; init; } = TimeSpan.FromSeconds(40);
+
+    public double ClusterLeaseRenewIntervalFraction { get; init; } = 0.25;
+
+    public TimeSpan ClusterSuccessThreshold { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan ClusterFailureThreshold { get; init; } = TimeSpan.FromSeconds(30);
+
+    public required ClientLimits MemberClientLimits { get; init; }
+
+    public required CommonOptions Common { get; init; }
+
+    public TimeSpan ClusterLeaseRenewInterval => ClusterLeaseDuration * ClusterLeaseRenewIntervalFraction;
+}
+
+/// <summary>Options both roles share.</summary>
+public sealed record CommonOptions
+{
+    public required ClientLimits KarmadaClientLimits { get; init; }
+
+    public required LeaderElectionOptions LeaderElection { get; init; }
+
+    public BindAddress? MetricsBindAddress { get; init; }
+
+    public BindAddress? HealthProbeBindAddress { get; init; }
+
+    public LogFormat LogFormat { get; init; } = LogFormat.Json;
+}
+
+/// <summary>A kubeconfig file and context; an empty path means in-cluster configuration.</summary>
+public sealed record KubeconfigSource(string Flag, string? Path, string? Context);
+
+/// <summary>Client-side rate limits for one API server.</summary>
+public sealed record ClientLimits(float Qps, int Burst);
+
+public sealed record LeaderElectionOptions(bool Enabled, TimeSpan LeaseDuration, TimeSpan RenewDeadline, TimeSpan RetryPeriod, string ResourceNamespace);
+
+public enum LogFormat
+{
+    Json,
+    Text,
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Reflection;
+using Kagent.Configuration;
+using Kagent.Kube;
+using Kagent.Observability;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
+
+namespace Kagent.Hosting;
+
+/// <summary>What a role brings to the shared host.</summary>
+public sealed record RoleDefinition(
+    KagentRole Role,
+    CommonOptions Common,
+    IReadOnlyList<ClusterConnection> Connections,
+    Action<IServiceCollection> ConfigureServices);
+
+/// <summary>
+/// The ASP.NET Core host both roles run in: structured logging, /healthz, /livez and /readyz on the health-probe
+/// address, Prometheus /metrics on the metrics address, a connection per API server, and the role's hosted services.
+/// </summary>
+public static class RoleHost
+{
+    public static WebApplication Build(RoleDefinition role)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "kagent" });
+        builder.Configuration.Sources.Clear();
+        ConfigureLogging(builder.Logging, role.Common.LogFormat);
+        ConfigureKestrel(builder.WebHost, role.Common);
+
+        var services = builder.Services;
+        services.AddSingleton(role.Common);
+        services.AddSingleton(new CollectorRegistryHolder());
+        services.AddSingleton<KagentMetrics>();
+        foreach (var connection in role.Connections)
+        {
+            services.AddSingleton(connection);
+            services.AddKeyedSingleton(connection.Name, connection.Client);
+        }
+
+        services.AddSingleton<ClusterConnectivity>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterConnectivity>());
+        services.AddHealthChecks().AddCheck<ClusterConnectivityHealthCheck>("clusters", tags: [HealthTags.Ready]);
+        services.Scan(scan => scan.FromAssemblies(typeof(RoleHost).Assembly)
+            .AddClasses(classes => classes.AssignableTo<IHostedService>()
+                .Where(type => type.GetCustomAttribute<RunsInAttribute>()?.Roles.HasFlag(role.Role) == true))
+            .As<IHostedService>()
+            .WithSingletonLifetime());
+        role.ConfigureServices(services);
+
+        var app = builder.Build();
+        MapEndpoints(app, role.Common);
+        return app;
+    }
+
+    /// <summary>Runs until the token is cancelled or the process is told to stop; a port in use is a configuration error.</summary>
+    public static async Task<int> RunAsync(RoleDefinition role, CancellationToken cancellationToken)
+    {
+        await using var app = Build(role);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigurationException(FlagForFailedBind(role.Common, e.Message), $"{e.Message.TrimEnd('.')}; choose another port");
+        }
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kagent");
+        logger.LogInformation("kagent {Role} {Version} started; metrics on {MetricsAddress}, health probes on {HealthAddress}",
+            role.Role.ToString().ToLowerInvariant(), BuildInfo.Version, role.Common.MetricsBindAddress?.ToString() ?? "(disabled)",
+            role.Common.HealthProbeBindAddress?.ToString() ?? "(disabled)");
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        if (format == LogFormat.Json)
+        {
+            logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.IncludeScopes = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.IncludeScopes = true;
+            });
+        }
+    }
+
+    private static void ConfigureKestrel(IWebHostBuilder webHost, CommonOptions common)
+    {
+        webHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            foreach (var address in ListenAddresses(common))
+            {
+                kestrel.Listen(address.Address, address.Port);
+            }
+        });
+    }
+
+    private static IEnumerable<BindAddress> ListenAddresses(CommonOptions common) =>
+        new[] { common.MetricsBindAddress, common.HealthProbeBindAddress }
+            .OfType<BindAddress>()
+            .DistinctBy(a => (a.Address.ToString(), a.Port));
+
+    private static void MapEndpoints(WebApplication app, CommonOptions common)
+    {
+        if (common.HealthProbeBindAddress is { } health)
+        {
+            var live = new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live), ResponseWriter = HealthResponses.WriteAsync };
+            var ready = new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready), ResponseWriter = HealthResponses.WriteAsync };
+            var host = HostPattern(health);
+            app.MapHealthChecks("/healthz", live).RequireHost(host);
+            app.MapHealthChecks("/livez", live).RequireHost(host);
+            app.MapHealthChecks("/readyz", ready).RequireHost(host);
+        }
+
+        if (common.MetricsBindAddress is { } metrics)
+        {
+            app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistryHolder>().Registry).RequireHost(HostPattern(metrics));
+        }
+    }
+
+    private static string HostPattern(BindAddress address) => $"*:{address.Port}";
+
+    private static string FlagForFailedBind(CommonOptions common, string message)
+    {
+        if (common.HealthProbeBindAddress is { } health && message.Contains($":{health.Port}")) return "--health-probe-bind-address";
+        return "--metrics-bind-address";
+    }
+}
+
+public static class HealthTags
+{
+    public const string Live = "live";
+    public const string Ready = "ready";
+}

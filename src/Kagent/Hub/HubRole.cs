@@ -1,0 +1,18 @@
+using Kagent.Configuration;
+using Kagent.Hosting;
+using Kagent.Kube;
+
+namespace Kagent.Hub;
+
+/// <summary>`kagent hub`: connects to the control plane and runs the hub's services.</summary>
+public static class HubRole
+{
+    public static Task<int> RunAsync(HubOptions options, CancellationToken cancellationToken) =>
+        RoleHost.RunAsync(Define(options), cancellationToken);
+
+    public static RoleDefinition Define(HubOptions options)
+    {
+        var karmada = ClusterClientFactory.Create(ClusterNames.Karmada, KubeconfigLoader.Load(options.ControlPlane), options.Common.KarmadaClientLimits);
+        return new RoleDefinition(KagentRole.Hub, options.Common, [karmada], services => services.AddSingleton(options));
+    }
+}

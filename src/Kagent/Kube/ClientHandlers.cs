@@ -1,0 +1,55 @@
+using System.Threading.RateLimiting;
+
+namespace Kagent.Kube;
+
+/// <summary>Client-side QPS and burst, as client-go's token bucket: requests wait for a token instead of failing.</summary>
+public sealed class RateLimitingHandler(float qps, int burst) : DelegatingHandler
+{
+    private readonly TokenBucketRateLimiter _limiter = new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = Math.Max(1, burst),
+        TokensPerPeriod = Math.Max(1, (int)Math.Ceiling(qps)),
+        ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, (int)Math.Ceiling(qps)) / qps),
+        QueueLimit = int.MaxValue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        AutoReplenishment = true,
+    });
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var lease = await _limiter.AcquireAsync(1, cancellationToken);
+        return await base.SendAsync(request, cancellationToken);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _limiter.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>
+/// A timeout for every request but watches (which the server ends itself), so that a hung API server
+/// stalls no loop. The client's own HttpClient timeout is infinite for that reason.
+/// </summary>
+public sealed class RequestTimeoutHandler(TimeSpan timeout) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (IsWatch(request.RequestUri)) return await base.SendAsync(request, cancellationToken);
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            return await base.SendAsync(request, timeoutSource.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{request.Method} {request.RequestUri?.GetLeftPart(UriPartial.Path)} timed out after {timeout.TotalSeconds:0.#}s");
+        }
+    }
+
+    public static bool IsWatch(Uri? uri) =>
+        uri?.Query is { Length: > 0 } query && (query.Contains("watch=true", StringComparison.Ordinal) || query.Contains("watch=1", StringComparison.Ordinal));
+}

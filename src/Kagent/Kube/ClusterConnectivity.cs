@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using k8s;
+using Kagent.Observability;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Kagent.Kube;
+
+/// <summary>What was last seen of one API server.</summary>
+public sealed record ConnectivityState(bool Reachable, string? Version, string? Error, DateTimeOffset Since);
+
+/// <summary>
+/// Watches that every API server the role talks to answers (GET /version), with capped exponential backoff while
+/// it does not. Logs transitions once, not every attempt, so that an outage does not flood the log.
+/// </summary>
+public sealed class ClusterConnectivity(IEnumerable<ClusterConnection> connections, KagentMetrics metrics, ILogger<ClusterConnectivity> logger) : BackgroundService
+{
+    private static readonly TimeSpan HealthyInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, ConnectivityState> _states = new();
+
+    public IReadOnlyDictionary<string, ConnectivityState> States => _states;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(connections.Select(c => MonitorAsync(c, stoppingToken)));
+
+    private async Task MonitorAsync(ClusterConnection connection, CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                var version = await connection.Client.Version.GetCodeAsync(cancellationToken);
+                Record(connection, new ConnectivityState(true, version.GitVersion, null, DateTimeOffset.UtcNow));
+                backoff = TimeSpan.FromSeconds(1);
+                wait = HealthyInterval;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Record(connection, new ConnectivityState(false, null, e.Message.ReplaceLineEndings(" "), DateTimeOffset.UtcNow));
+                wait = backoff;
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+
+            try
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Record(ClusterConnection connection, ConnectivityState state)
+    {
+        var previous = _states.TryGetValue(connection.Name, out var p) ? p : null;
+        if (previous is not null && previous.Reachable == state.Reachable)
+        {
+            return;
+        }
+
+        _states[connection.Name] = state;
+        metrics.ClusterReachable.WithLabels(connection.Name).Set(state.Reachable ? 1 : 0);
+        if (state.Reachable)
+        {
+            logger.LogInformation("Connected to {Cluster} API server {Host} ({KubernetesVersion})", connection.Name, connection.Host, state.Version);
+        }
+        else
+        {
+            logger.LogWarning("Cannot reach {Cluster} API server {Host}: {Error}; retrying with backoff", connection.Name, connection.Host, state.Error);
+        }
+    }
+}
+
+/// <summary>Ready when every API server answered its last check.</summary>
+public sealed class ClusterConnectivityHealthCheck(ClusterConnectivity connectivity, IEnumerable<ClusterConnection> connections) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var problems = connections
+            .Select(c => connectivity.States.TryGetValue(c.Name, out var state)
+                ? state.Reachable ? null : $"{c.Name} unreachable: {state.Error}"
+                : $"{c.Name} not checked yet")
+            .OfType<string>()
+            .ToList();
+        return Task.FromResult(problems.Count == 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(string.Join("; ", problems)));
+    }
+}

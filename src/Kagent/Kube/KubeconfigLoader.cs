@@ -1,0 +1,49 @@
+using k8s;
+using k8s.Exceptions;
+using Kagent.Configuration;
+
+namespace Kagent.Kube;
+
+/// <summary>Loads a kubeconfig (or in-cluster configuration), turning every failure into one line that names the flag.</summary>
+public static class KubeconfigLoader
+{
+    public static KubernetesClientConfiguration Load(KubeconfigSource source)
+    {
+        var path = source.Path ?? FirstKubeconfigFromEnvironment();
+        if (path is null)
+        {
+            if (KubernetesClientConfiguration.IsInCluster()) return KubernetesClientConfiguration.InClusterConfig();
+            throw new ConfigurationException(source.Flag, "not set, $KUBECONFIG is empty and this is not running in a cluster; pass the path of a kubeconfig");
+        }
+
+        if (!File.Exists(path)) throw new ConfigurationException(source.Flag, $"{path}: no such file");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(stream, currentContext: source.Context);
+            if (string.IsNullOrEmpty(config.Host)) throw new ConfigurationException(source.Flag, $"{path}: the context names no server");
+            return config;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(source.Flag, $"{path}: permission denied");
+        }
+        catch (KubeConfigException e)
+        {
+            throw new ConfigurationException(source.Flag, $"{path}: {OneLine(e.Message)}");
+        }
+        catch (Exception e) when (e is not ConfigurationException and (IOException or FormatException or ArgumentException or InvalidOperationException
+                                   or System.Security.Cryptography.CryptographicException or YamlDotNet.Core.YamlException or NullReferenceException))
+        {
+            throw new ConfigurationException(source.Flag, $"{path}: not a valid kubeconfig ({OneLine(e.Message)})");
+        }
+    }
+
+    private static string? FirstKubeconfigFromEnvironment()
+    {
+        var value = Environment.GetEnvironmentVariable("KUBECONFIG");
+        return string.IsNullOrWhiteSpace(value) ? null : value.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0];
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,3 @@
+using Kagent.Cli;
+
+return await KagentCli.InvokeAsync(args);

@@ -1,0 +1,66 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kagent.Api;
+using Kagent.Api.Karmada;
+using Kagent.Operator.Crds;
+using Kagent.Testing.Servers;
+
+namespace Kagent.Testing.Fixtures;
+
+/// <summary>
+/// A stand-in Karmada control plane: a real kube-apiserver with the front-proxy flags (for the aggregated API),
+/// Karmada's Cluster installed as a CRD, the kagent.io CRDs, and the namespaces karmada-system and karmada-cluster.
+/// </summary>
+public sealed class ControlPlane : TestCluster
+{
+    private ControlPlane(ApiServer server) : base(server)
+    {
+    }
+
+    public static async Task<ControlPlane> StartAsync(EnvtestBinaries binaries, ApiServerOptions options, CancellationToken cancellationToken = default)
+    {
+        var server = await ApiServer.StartAsync(binaries, options, cancellationToken);
+        var controlPlane = new ControlPlane(server);
+        try
+        {
+            await controlPlane.EnsureNamespaceAsync(KarmadaConstants.SystemNamespace, cancellationToken);
+            await controlPlane.EnsureNamespaceAsync(KarmadaConstants.ClusterNamespace, cancellationToken);
+            await InstallCrdsAsync(server.Admin, ApiTypes.KarmadaCrds.Concat(ApiTypes.KagentCrds), cancellationToken);
+            return controlPlane;
+        }
+        catch
+        {
+            await controlPlane.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Creates (or replaces) CRDs generated from the C# types and waits until each is Established.</summary>
+    public static async Task InstallCrdsAsync(IKubernetes client, IEnumerable<Type> entityTypes, CancellationToken cancellationToken)
+    {
+        var crds = entityTypes.Select(CrdGenerator.Generate).ToList();
+        foreach (var crd in crds)
+        {
+            try
+            {
+                await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: cancellationToken);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                var existing = await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: cancellationToken);
+                crd.Metadata.ResourceVersion = existing.Metadata.ResourceVersion;
+                await client.ApiextensionsV1.ReplaceCustomResourceDefinitionAsync(crd, crd.Metadata.Name, cancellationToken: cancellationToken);
+            }
+        }
+
+        foreach (var crd in crds)
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                var current = await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name, cancellationToken: cancellationToken);
+                return current.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true;
+            }, TimeSpan.FromSeconds(30), $"CRD {crd.Metadata.Name} established", cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kagent.Testing.Servers;
+
+namespace Kagent.Testing.Fixtures;
+
+/// <summary>A real API server playing one role in a fleet: the Karmada control plane or a member cluster.</summary>
+public abstract class TestCluster(ApiServer server) : IAsyncDisposable
+{
+    public ApiServer Server { get; } = server;
+
+    public string Name => Server.Name;
+
+    public IKubernetes Admin => Server.Admin;
+
+    /// <summary>Writes the admin kubeconfig into the server's work directory and returns its path.</summary>
+    public string AdminKubeconfigPath => Server.WriteKubeconfig("admin.kubeconfig");
+
+    public IKubernetes ClientFor(string user, params string[] groups) => Server.ClientFor(user, groups);
+
+    public async Task EnsureNamespaceAsync(string name, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } }, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+        }
+    }
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
