@@ -14,7 +14,7 @@ public abstract record Credentials
 /// <summary>Writes single-context kubeconfig files, as a user would have them.</summary>
 public static class Kubeconfig
 {
-    public static string Render(string clusterName, string server, string caPem, string userName, Credentials credentials)
+    public static string Render(string clusterName, string server, string? caPem, string userName, Credentials credentials)
     {
         static string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
         var user = credentials switch
@@ -23,6 +23,7 @@ public static class Kubeconfig
             Credentials.ClientCertificate c => $"    client-certificate-data: {B64(c.CertificatePem)}\n    client-key-data: {B64(c.KeyPem)}\n",
             _ => throw new ArgumentOutOfRangeException(nameof(credentials)),
         };
+        var trust = caPem is null ? "insecure-skip-tls-verify: true" : $"certificate-authority-data: {B64(caPem)}";
         return $"""
             apiVersion: v1
             kind: Config
@@ -30,7 +31,7 @@ public static class Kubeconfig
             - name: {clusterName}
               cluster:
                 server: {server}
-                certificate-authority-data: {B64(caPem)}
+                {trust}
             users:
             - name: {userName}
               user:

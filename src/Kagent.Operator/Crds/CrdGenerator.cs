@@ -167,6 +167,12 @@ public static class CrdGenerator
         {
             schema.XKubernetesListType = "map";
             schema.XKubernetesListMapKeys = mapKeys.Keys.ToList();
+
+            // The API server requires map keys to be required (or defaulted) in the item schema.
+            if (schema.Items is V1JSONSchemaProps items)
+            {
+                items.Required = (items.Required ?? []).Union(mapKeys.Keys).ToList();
+            }
         }
 
         if (property.GetCustomAttribute<PreserveUnknownFieldsAttribute>() is not null)

@@ -21,7 +21,6 @@ internal sealed class CommonFlags
     {
         _metrics = Flag.Of("--metrics-bind-address", metricsDefault, "Address the Prometheus /metrics endpoint binds to, as host:port or :port; 0 disables it.");
         _healthProbe = Flag.Of("--health-probe-bind-address", healthDefault, "Address the /healthz, /livez and /readyz endpoints bind to; 0 disables them.");
-        _logFormat.AcceptOnlyFromAmong("json", "text");
     }
 
     public IEnumerable<Option> All => [_kubeApiQps, _kubeApiBurst, _leaderElect, _leaseDuration, _renewDeadline, _retryPeriod, _leaderNamespace, _metrics, _healthProbe, _logFormat];
@@ -50,7 +49,12 @@ internal sealed class CommonFlags
             LeaderElection = leaderElection,
             MetricsBindAddress = metrics,
             HealthProbeBindAddress = health,
-            LogFormat = result.GetValue(_logFormat) == "text" ? LogFormat.Text : LogFormat.Json,
+            LogFormat = result.GetValue(_logFormat) switch
+            {
+                "json" => LogFormat.Json,
+                "text" => LogFormat.Text,
+                var other => throw new ConfigurationException(_logFormat.Name, $"'{other}' is not json or text"),
+            },
         };
     }
 }

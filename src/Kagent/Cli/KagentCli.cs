@@ -15,6 +15,7 @@ public static class KagentCli
         var root = new RootCommand("Kagent: a Kubernetes agent and extension API server for Karmada multi-cluster fleets.");
         root.Add(new AgentCommand().Build(runAgent ?? AgentRole.RunAsync));
         root.Add(new HubCommand().Build(runHub ?? HubRole.RunAsync));
+        root.Add(GenerateCommand.Build());
         return root;
     }
 
@@ -25,7 +26,8 @@ public static class KagentCli
         if (result.Errors.Count > 0)
         {
             var command = result.CommandResult.Command == root ? "kagent" : $"kagent {result.CommandResult.Command.Name}";
-            await Console.Error.WriteLineAsync($"kagent: {result.Errors[0].Message} (see '{command} --help')");
+            var message = string.Join(' ', result.Errors[0].Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await Console.Error.WriteLineAsync($"kagent: {message} (see '{command} --help')");
             return CommandRunner.ExitConfigurationError;
         }
 

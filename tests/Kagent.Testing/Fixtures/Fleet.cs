@@ -21,10 +21,11 @@ public sealed class Fleet : IAsyncDisposable
     public MemberCluster Member(string name) => Members[name];
 
     /// <summary>Starts the control plane ("karmada") and one member per name, all in parallel.</summary>
-    public static async Task<Fleet> StartAsync(string root, IReadOnlyList<string> memberNames, bool detached = false, EnvtestBinaries? binaries = null, CancellationToken cancellationToken = default)
+    public static async Task<Fleet> StartAsync(string root, IReadOnlyList<string> memberNames, bool detached = false, EnvtestBinaries? binaries = null,
+        string? logDirectory = null, CancellationToken cancellationToken = default)
     {
         binaries ??= EnvtestBinaries.Default;
-        ApiServerOptions OptionsFor(string name) => new() { Name = name, WorkDirectory = Path.Combine(root, name), Detached = detached };
+        ApiServerOptions OptionsFor(string name) => new() { Name = name, WorkDirectory = Path.Combine(root, name), Detached = detached, LogDirectory = logDirectory };
 
         var controlPlaneTask = ControlPlane.StartAsync(binaries, OptionsFor("karmada"), cancellationToken);
         var memberTasks = memberNames.Select(name => MemberCluster.StartAsync(binaries, OptionsFor(name), cancellationToken)).ToList();

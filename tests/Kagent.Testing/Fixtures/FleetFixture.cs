@@ -4,7 +4,7 @@ namespace Kagent.Testing.Fixtures;
 
 /// <summary>
 /// One control plane and two members (member1, member2) shared by every test class in the
-/// <see cref="FleetCollection"/>: start-up is paid once per collection. Tests that share it use their own
+/// fleet collection: start-up is paid once per collection. Tests that share it use their own
 /// object names; tests that break servers (outages, restarts) start fleets of their own.
 /// </summary>
 public sealed class FleetFixture : IAsyncLifetime
@@ -30,8 +30,8 @@ public sealed class FleetFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class FleetCollection : ICollectionFixture<FleetFixture>
+/// <summary>The collection name; the test assembly declares the collection itself (xunit looks only there).</summary>
+public static class FleetCollection
 {
     public const string Name = "fleet";
 }

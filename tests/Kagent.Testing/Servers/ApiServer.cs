@@ -23,6 +23,9 @@ public sealed record ApiServerOptions
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
     public IReadOnlyList<string> ExtraApiServerArguments { get; init; } = [];
+
+    /// <summary>Where etcd.log and kube-apiserver.log go (prefixed with the name); the work directory by default.</summary>
+    public string? LogDirectory { get; init; }
 }
 
 /// <summary>
@@ -46,6 +49,7 @@ public sealed class ApiServer : IAsyncDisposable
         _binaries = binaries;
         _options = options;
         Directory.CreateDirectory(options.WorkDirectory);
+        if (options.LogDirectory is not null) Directory.CreateDirectory(options.LogDirectory);
         ServingCa = CertificateAuthority.Create($"{options.Name}-ca");
         ClientCa = CertificateAuthority.Create($"{options.Name}-client-ca");
         FrontProxyCa = CertificateAuthority.Create($"{options.Name}-front-proxy-ca");
@@ -79,7 +83,10 @@ public sealed class ApiServer : IAsyncDisposable
 
     public IReadOnlyList<int> Pids => new[] { _etcd, _apiServer }.Where(p => p is { HasExited: false }).Select(p => p!.Pid).ToList();
 
-    public string ApiServerLog => Path.Combine(WorkDirectory, "kube-apiserver.log");
+    public string ApiServerLog => LogPath("kube-apiserver.log");
+
+    private string LogPath(string file) =>
+        _options.LogDirectory is { } dir ? Path.Combine(dir, $"{Name}-{file}") : Path.Combine(WorkDirectory, file);
 
     /// <summary>A client with the admin identity (group system:masters).</summary>
     public IKubernetes Admin => _admin ??= CreateClient(AdminUser, new Credentials.Token(_adminToken));
@@ -179,7 +186,7 @@ public sealed class ApiServer : IAsyncDisposable
             "--initial-cluster", $"{Name}=http://127.0.0.1:{EtcdPeerPort}",
             "--quota-backend-bytes", _options.EtcdQuotaBytes.ToString(),
             "--log-level", "warn",
-        ], FilePath("etcd.log"), _options.Detached);
+        ], LogPath("etcd.log"), _options.Detached);
     }
 
     private async Task StartApiServerAsync(CancellationToken cancellationToken)

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against real API servers and ends with one line "N passed, N failed, N skipped",
+# counted from the test results. Exits non-zero on any failure, or when no test ran.
+# Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~Harness").
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+
+log() { printf '[test %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+command -v dotnet >/dev/null || { echo "dotnet (the .NET 10 SDK) is required" >&2; exit 1; }
+
+log "making sure etcd and kube-apiserver are available (builds them once, a few minutes)"
+if ! KAGENT_ENVTEST_BIN="$(hack/envtest.sh)"; then
+  echo "hack/envtest.sh failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export KAGENT_ENVTEST_BIN
+
+# Every server a test starts lives under this folder, so that leftovers can be found and stopped.
+base=/tmp
+[ -d /dev/shm ] && base=/dev/shm
+export KAGENT_TEST_ROOT="$base/kagent-test-$$"
+RESULTS="$ROOT/_output/test-results"
+rm -rf "$RESULTS" "$KAGENT_TEST_ROOT"
+mkdir -p "$RESULTS" "$KAGENT_TEST_ROOT"
+
+cleanup() {
+  pkill -f -- "$KAGENT_TEST_ROOT" 2>/dev/null || true
+  rm -rf "$KAGENT_TEST_ROOT"
+}
+trap cleanup EXIT
+
+log "building"
+if ! dotnet build Kagent.sln -nologo -v q -clp:NoSummary; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+log "running tests"
+dotnet test Kagent.sln --no-build -nologo \
+  --logger "trx;LogFilePrefix=kagent" --logger "console;verbosity=normal" \
+  --results-directory "$RESULTS" "$@"
+status=$?
+
+passed=0 failed=0 skipped=0
+shopt -s nullglob
+for trx in "$RESULTS"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+  get() { echo "$counters" | grep -o "$1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  total=$(get total); executed=$(get executed); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$status" -ne 0 ]; then
+  exit 1
+fi

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using k8s;
+using Kagent.Testing;
+using Kagent.Testing.Fixtures;
+using Kagent.Testing.Servers;
+using Xunit;
+
+namespace Kagent.Tests.LocalFleet;
+
+/// <summary>The README's first command: hack/local-up.sh brings up a fleet that answers; hack/local-down.sh stops it all.</summary>
+public sealed class LocalUpScriptTests
+{
+    [Fact]
+    public async Task Local_up_starts_a_fleet_and_local_down_stops_every_process()
+    {
+        var root = RepositoryRoot.Find();
+        var dir = TestDirectories.NewRoot("local-up");
+        var environment = new Dictionary<string, string> { ["KAGENT_LOCAL_DIR"] = dir, ["KAGENT_NODES"] = "2" };
+        try
+        {
+            var up = await RunScriptAsync(Path.Combine(root, "hack/local-up.sh"), environment, TimeSpan.FromMinutes(5));
+            Assert.True(up.ExitCode == 0, $"local-up.sh failed:\n{up.Output}");
+            Assert.Contains("The local fleet is up", up.Output);
+
+            foreach (var name in new[] { "karmada", "member1", "member2" })
+            {
+                using var client = Kubeconfig.ClientFrom(Path.Combine(dir, $"{name}.kubeconfig"));
+                var namespaces = await client.CoreV1.ListNamespaceAsync();
+                Assert.Contains(namespaces.Items, n => n.Metadata.Name == "kube-system");
+            }
+
+            using var member1 = Kubeconfig.ClientFrom(Path.Combine(dir, "member1.kubeconfig"));
+            Assert.Equal(2, (await member1.CoreV1.ListNodeAsync()).Items.Count);
+            foreach (var log in new[] { "kagent-hub.log", "kagent-agent-member1.log", "kagent-agent-member2.log", "karmada-kube-apiserver.log" })
+            {
+                Assert.True(File.Exists(Path.Combine(dir, "logs", log)), $"missing log {log}");
+            }
+
+            var pids = File.ReadAllLines(Path.Combine(dir, "pids")).Select(l => int.Parse(l.Split(' ')[0])).ToList();
+            Assert.Equal(9, pids.Count);
+
+            var down = await RunScriptAsync(Path.Combine(root, "hack/local-down.sh"), environment, TimeSpan.FromMinutes(1));
+            Assert.Equal(0, down.ExitCode);
+            Assert.All(pids, pid => Assert.False(IsAlive(pid), $"process {pid} still running after local-down.sh"));
+        }
+        finally
+        {
+            await RunScriptAsync(Path.Combine(root, "hack/local-down.sh"), environment, TimeSpan.FromMinutes(1));
+        }
+    }
+
+    /// <summary>Running, as opposed to gone or exited but not yet reaped (a zombie).</summary>
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunScriptAsync(string script, IDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
