@@ -13,7 +13,7 @@ WHAT=(kube-apiserver kube-controller-manager)
 log() { printf '[envtest %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 have_all() {
-  [ -x "$BIN_DIR/etcd" ] || return 1
+  [ -x "$BIN_DIR/etcd" ] && [ -x "$BIN_DIR/kubectl" ] || return 1
   for w in "${WHAT[@]}"; do [ -x "$BIN_DIR/$w" ] || return 1; done
 }
 
@@ -66,6 +66,10 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 
 ln -sf "$(command -v etcd || echo /usr/bin/etcd)" "$BIN_DIR/etcd"
+# kubectl: the machine's own when it has one (any recent client works), else built from the same source.
+if [ ! -x "$BIN_DIR/kubectl" ]; then
+  if command -v kubectl >/dev/null; then ln -sf "$(command -v kubectl)" "$BIN_DIR/kubectl"; else WHAT+=(kubectl); fi
+fi
 
 missing=()
 for w in "${WHAT[@]}"; do [ -x "$BIN_DIR/$w" ] || missing+=("$w"); done

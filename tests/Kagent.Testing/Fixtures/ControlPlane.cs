@@ -18,23 +18,13 @@ public sealed class ControlPlane : TestCluster
     {
     }
 
-    public static async Task<ControlPlane> StartAsync(EnvtestBinaries binaries, ApiServerOptions options, CancellationToken cancellationToken = default)
-    {
-        var server = await ApiServer.StartAsync(binaries, options, cancellationToken);
-        var controlPlane = new ControlPlane(server);
-        try
+    public static Task<ControlPlane> StartAsync(EnvtestBinaries binaries, ApiServerOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(binaries, options, server => new ControlPlane(server), async controlPlane =>
         {
             await controlPlane.EnsureNamespaceAsync(KarmadaConstants.SystemNamespace, cancellationToken);
             await controlPlane.EnsureNamespaceAsync(KarmadaConstants.ClusterNamespace, cancellationToken);
-            await InstallCrdsAsync(server.Admin, ApiTypes.KarmadaCrds.Concat(ApiTypes.KagentCrds), cancellationToken);
-            return controlPlane;
-        }
-        catch
-        {
-            await controlPlane.DisposeAsync();
-            throw;
-        }
-    }
+            await InstallCrdsAsync(controlPlane.Admin, ApiTypes.KarmadaCrds.Concat(ApiTypes.KagentCrds), cancellationToken);
+        }, cancellationToken);
 
     /// <summary>Creates (or replaces) CRDs generated from the C# types and waits until each is Established.</summary>
     public static async Task InstallCrdsAsync(IKubernetes client, IEnumerable<Type> entityTypes, CancellationToken cancellationToken)

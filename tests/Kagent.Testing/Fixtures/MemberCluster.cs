@@ -11,21 +11,8 @@ public sealed class MemberCluster : TestCluster
     {
     }
 
-    public static async Task<MemberCluster> StartAsync(EnvtestBinaries binaries, ApiServerOptions options, CancellationToken cancellationToken = default)
-    {
-        var server = await ApiServer.StartAsync(binaries, options, cancellationToken);
-        var member = new MemberCluster(server);
-        try
-        {
-            await member.EnsureNamespaceAsync("kube-system", cancellationToken);
-            return member;
-        }
-        catch
-        {
-            await member.DisposeAsync();
-            throw;
-        }
-    }
+    public static Task<MemberCluster> StartAsync(EnvtestBinaries binaries, ApiServerOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(binaries, options, server => new MemberCluster(server), member => member.EnsureNamespaceAsync("kube-system", cancellationToken), cancellationToken);
 
     /// <summary>Creates a Node; Nodes accept their status on create, so no kubelet is needed.</summary>
     public Task<V1Node> CreateNodeAsync(SimulatedNode node, CancellationToken cancellationToken = default) =>

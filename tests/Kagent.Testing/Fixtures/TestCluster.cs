@@ -31,4 +31,21 @@ public abstract class TestCluster(ApiServer server) : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
+
+    /// <summary>Starts a server, wraps it, and bootstraps it; on any failure the server is stopped.</summary>
+    protected static async Task<T> StartAsync<T>(EnvtestBinaries binaries, ApiServerOptions options, Func<ApiServer, T> wrap,
+        Func<T, Task> bootstrap, CancellationToken cancellationToken) where T : TestCluster
+    {
+        var cluster = wrap(await ApiServer.StartAsync(binaries, options, cancellationToken));
+        try
+        {
+            await bootstrap(cluster);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
 }

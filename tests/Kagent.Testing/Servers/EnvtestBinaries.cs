@@ -13,6 +13,8 @@ public sealed record EnvtestBinaries(string Directory)
 
     public string KubeControllerManager => Path.Combine(Directory, "kube-controller-manager");
 
+    public string Kubectl => Path.Combine(Directory, "kubectl");
+
     public static EnvtestBinaries Default => Located.Value;
 
     private static EnvtestBinaries Locate()
