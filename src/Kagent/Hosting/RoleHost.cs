@@ -1,5 +1,6 @@
 using System.Net;
 using System.Reflection;
+using k8s;
 using Kagent.Configuration;
 using Kagent.Kube;
 using Kagent.Observability;
@@ -38,6 +39,7 @@ public static class RoleHost
         {
             services.AddSingleton(connection);
             services.AddKeyedSingleton(connection.Name, connection.Client);
+            services.AddKeyedSingleton<IKubernetes>(connection.Name, connection.Client);
         }
 
         services.AddSingleton<ClusterConnectivity>();

@@ -1,5 +1,6 @@
 using k8s;
 using Kagent.Configuration;
+using Kagent.Operator.Client;
 
 namespace Kagent.Kube;
 
@@ -14,7 +15,7 @@ public static class ClusterNames
 }
 
 /// <summary>A named connection to one API server.</summary>
-public sealed record ClusterConnection(string Name, string Host, IKubernetes Client);
+public sealed record ClusterConnection(string Name, string Host, KubeClient Client);
 
 public static class ClusterClientFactory
 {
@@ -24,7 +25,7 @@ public static class ClusterClientFactory
     {
         config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
         config.UserAgent = $"kagent/{BuildInfo.Version}";
-        var client = new Kubernetes(config, new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), new RateLimitingHandler(limits.Qps, limits.Burst));
+        var client = new KubeClient(config, new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), new RateLimitingHandler(limits.Qps, limits.Burst));
         return new ClusterConnection(name, config.Host, client);
     }
 }

@@ -1,4 +1,5 @@
 using k8s;
+using Kagent.Operator.Client;
 using k8s.Autorest;
 using k8s.Models;
 using Kagent.Testing.Servers;
@@ -12,12 +13,12 @@ public abstract class TestCluster(ApiServer server) : IAsyncDisposable
 
     public string Name => Server.Name;
 
-    public IKubernetes Admin => Server.Admin;
+    public KubeClient Admin => Server.Admin;
 
     /// <summary>Writes the admin kubeconfig into the server's work directory and returns its path.</summary>
     public string AdminKubeconfigPath => Server.WriteKubeconfig("admin.kubeconfig");
 
-    public IKubernetes ClientFor(string user, params string[] groups) => Server.ClientFor(user, groups);
+    public KubeClient ClientFor(string user, params string[] groups) => Server.ClientFor(user, groups);
 
     public async Task EnsureNamespaceAsync(string name, CancellationToken cancellationToken = default)
     {

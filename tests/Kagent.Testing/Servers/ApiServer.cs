@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using k8s;
+using Kagent.Operator.Client;
 using Kagent.Testing.Pki;
 
 namespace Kagent.Testing.Servers;
@@ -42,7 +43,7 @@ public sealed class ApiServer : IAsyncDisposable
     private readonly string _adminToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
     private ServerProcess? _etcd;
     private ServerProcess? _apiServer;
-    private IKubernetes? _admin;
+    private KubeClient? _admin;
 
     private ApiServer(EnvtestBinaries binaries, ApiServerOptions options)
     {
@@ -89,7 +90,7 @@ public sealed class ApiServer : IAsyncDisposable
         _options.LogDirectory is { } dir ? Path.Combine(dir, $"{Name}-{file}") : Path.Combine(WorkDirectory, file);
 
     /// <summary>A client with the admin identity (group system:masters).</summary>
-    public IKubernetes Admin => _admin ??= CreateClient(AdminUser, new Credentials.Token(_adminToken));
+    public KubeClient Admin => _admin ??= CreateClient(AdminUser, new Credentials.Token(_adminToken));
 
     public static async Task<ApiServer> StartAsync(EnvtestBinaries binaries, ApiServerOptions options, CancellationToken cancellationToken = default)
     {
@@ -111,6 +112,14 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>Kubeconfig text for the admin identity (a static token).</summary>
     public string AdminKubeconfig() => Kubeconfig.Render(Name, Url, ServingCa.CertificatePem, AdminUser, new Credentials.Token(_adminToken));
 
+    /// <summary>An admin client that reaches the server through another address, such as a fault-injecting proxy.</summary>
+    public KubeClient AdminVia(string url)
+    {
+        var text = Kubeconfig.Render(Name, url, ServingCa.CertificatePem, AdminUser, new Credentials.Token(_adminToken));
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+        return new KubeClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(stream));
+    }
+
     /// <summary>Kubeconfig text for any identity, as a client certificate signed by the client CA.</summary>
     public string KubeconfigFor(string user, params string[] groups)
     {
@@ -127,7 +136,7 @@ public sealed class ApiServer : IAsyncDisposable
     }
 
     /// <summary>A client for any identity (user from CN, groups from O of a client certificate).</summary>
-    public IKubernetes ClientFor(string user, params string[] groups)
+    public KubeClient ClientFor(string user, params string[] groups)
     {
         var pair = ClientCa.IssueClient(user, groups);
         return CreateClient(user, new Credentials.ClientCertificate(pair.CertificatePem, pair.KeyPem));
@@ -272,11 +281,11 @@ public sealed class ApiServer : IAsyncDisposable
         },
     };
 
-    private IKubernetes CreateClient(string user, Credentials credentials)
+    private KubeClient CreateClient(string user, Credentials credentials)
     {
         var text = Kubeconfig.Render(Name, Url, ServingCa.CertificatePem, user, credentials);
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
-        return new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(stream));
+        return new KubeClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(stream));
     }
 
     private static void TryDeleteDirectory(string path)

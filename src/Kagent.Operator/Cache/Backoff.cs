@@ -1,0 +1,16 @@
+namespace Kagent.Operator.Cache;
+
+/// <summary>Capped exponential backoff with jitter (full jitter on the upper half), as client-go's reflector uses.</summary>
+public sealed class Backoff(TimeSpan initial, TimeSpan max, double factor = 2.0)
+{
+    private TimeSpan _current = initial;
+
+    public TimeSpan Next()
+    {
+        var delay = _current;
+        _current = TimeSpan.FromTicks(Math.Min((long)(_current.Ticks * factor), max.Ticks));
+        return TimeSpan.FromTicks(delay.Ticks / 2 + Random.Shared.NextInt64(delay.Ticks / 2 + 1));
+    }
+
+    public void Reset() => _current = initial;
+}

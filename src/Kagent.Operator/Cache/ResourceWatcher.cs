@@ -1,0 +1,351 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kagent.Operator.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kagent.Operator.Cache;
+
+public enum WatchEventKind
+{
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// <summary>A change the cache saw; <see cref="Old"/> is the cached object before a modification or deletion.</summary>
+public sealed record WatchEvent<T>(WatchEventKind Kind, T Object, T? Old) where T : class;
+
+public sealed record ResourceWatcherOptions
+{
+    public string? LabelSelector { get; init; }
+
+    public string? FieldSelector { get; init; }
+
+    /// <summary>Items per list page (limit/continue), so that a large initial list never arrives as one body.</summary>
+    public int PageSize { get; init; } = 500;
+
+    /// <summary>The server ends each watch after a random time in [min, 2·min); the watcher then resumes from the last resourceVersion.</summary>
+    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Counters that make the watcher's behaviour observable (and testable).</summary>
+public sealed class WatcherStats
+{
+    private long _lists;
+    private long _relists;
+    private long _watches;
+    private long _activeWatches;
+    private long _errors;
+
+    public long Lists => Interlocked.Read(ref _lists);
+
+    /// <summary>Lists after the first, because the resourceVersion was too old (410 Gone).</summary>
+    public long Relists => Interlocked.Read(ref _relists);
+
+    public long WatchesStarted => Interlocked.Read(ref _watches);
+
+    /// <summary>Never more than one: each watch connection is closed before the next is opened.</summary>
+    public long ActiveWatches => Interlocked.Read(ref _activeWatches);
+
+    public long Errors => Interlocked.Read(ref _errors);
+
+    internal void ListStarted(bool relist)
+    {
+        Interlocked.Increment(ref _lists);
+        if (relist) Interlocked.Increment(ref _relists);
+    }
+
+    internal void WatchOpened()
+    {
+        Interlocked.Increment(ref _watches);
+        Interlocked.Increment(ref _activeWatches);
+    }
+
+    internal void WatchClosed() => Interlocked.Decrement(ref _activeWatches);
+
+    internal void Error() => Interlocked.Increment(ref _errors);
+}
+
+/// <summary>
+/// A watch-backed cache of one resource, with controller-runtime's reflector semantics: a paged initial list,
+/// a watch from the list's resourceVersion with bookmarks, resumption from the last seen resourceVersion when
+/// the server ends a watch, a relist on 410 Gone, and reconnection forever with capped, jittered backoff.
+/// <typeparamref name="T"/> may be a slim class that declares only the fields a consumer needs: the JSON
+/// deserializer skips the rest, which keeps memory small for large resources such as pods.
+/// </summary>
+public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1ObjectMeta>
+{
+    private readonly KubeClient _client;
+    private readonly ResourcePath _path;
+    private readonly ResourceWatcherOptions _options;
+    private readonly Func<T, T>? _transform;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, T> _store = new();
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Action<WatchEvent<T>>> _handlers = [];
+    private string _resourceVersion = "";
+
+    public ResourceWatcher(KubeClient client, ResourcePath path, ResourceWatcherOptions? options = null, Func<T, T>? transform = null, ILogger? logger = null)
+    {
+        _client = client;
+        _path = path;
+        _options = options ?? new ResourceWatcherOptions();
+        _transform = transform;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    public WatcherStats Stats { get; } = new();
+
+    /// <summary>Completes when the first list has been stored.</summary>
+    public Task Synced => _synced.Task;
+
+    public string ResourceVersion => Volatile.Read(ref _resourceVersion);
+
+    public int Count => _store.Count;
+
+    public IEnumerable<T> Items => _store.Values;
+
+    public T? Get(string key) => _store.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>Adds a handler; handlers run on the watcher's loop, so they must be quick (enqueue, update a sum).</summary>
+    public void Subscribe(Action<WatchEvent<T>> handler) => _handlers.Add(handler);
+
+    /// <summary>Lists and watches until cancelled; never returns early, whatever the server does.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff);
+        var needList = true;
+        var relist = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (needList)
+                {
+                    await ListAsync(relist, cancellationToken);
+                    needList = false;
+                    _synced.TrySetResult();
+                }
+
+                await WatchAsync(cancellationToken);
+                backoff.Reset();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ResourceVersionGoneException)
+            {
+                _logger.LogInformation("Watch of {Resource} from resourceVersion {ResourceVersion} is too old (410 Gone); listing again", _path, ResourceVersion);
+                needList = true;
+                relist = true;
+            }
+            catch (Exception e)
+            {
+                Stats.Error();
+                var delay = backoff.Next();
+                _logger.LogWarning("Watch of {Resource} failed: {Error}; retrying in {Delay:0.0}s", _path, OneLine(e), delay.TotalSeconds);
+                try
+                {
+                    await Task.Delay(delay, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ListAsync(bool relist, CancellationToken cancellationToken)
+    {
+        Stats.ListStarted(relist);
+        var fresh = new Dictionary<string, T>();
+        string? continueToken = null;
+        string listVersion;
+        do
+        {
+            ListPage page;
+            try
+            {
+                page = await GetPageAsync(continueToken, cancellationToken);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone && continueToken is not null)
+            {
+                // The continue token expired mid-list: start the list over.
+                fresh.Clear();
+                continueToken = null;
+                continue;
+            }
+
+            foreach (var item in page.Items)
+            {
+                var obj = _transform is null ? item : _transform(item);
+                fresh[ObjectKey.Of(obj)] = obj;
+            }
+
+            listVersion = page.Metadata?.ResourceVersion ?? "";
+            continueToken = string.IsNullOrEmpty(page.Metadata?.ContinueProperty) ? null : page.Metadata!.ContinueProperty;
+            if (continueToken is null) break;
+        }
+        while (true);
+
+        Replace(fresh);
+        Volatile.Write(ref _resourceVersion, listVersion);
+    }
+
+    private async Task<ListPage> GetPageAsync(string? continueToken, CancellationToken cancellationToken)
+    {
+        var uri = _path.WithQuery(
+            ("limit", _options.PageSize.ToString()),
+            ("continue", continueToken),
+            ("labelSelector", _options.LabelSelector),
+            ("fieldSelector", _options.FieldSelector));
+        using var response = await _client.SendAsync(HttpMethod.Get, uri, cancellationToken: cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonSerializer.DeserializeAsync<ListPage>(stream, JsonOptions, cancellationToken)
+               ?? throw new JsonException($"empty list answer from {uri}");
+    }
+
+    /// <summary>Makes the store equal to a fresh list, telling handlers what changed since the last one.</summary>
+    private void Replace(Dictionary<string, T> fresh)
+    {
+        foreach (var (key, obj) in fresh)
+        {
+            if (_store.TryGetValue(key, out var old))
+            {
+                _store[key] = obj;
+                if (old.Metadata.ResourceVersion != obj.Metadata.ResourceVersion) Dispatch(new WatchEvent<T>(WatchEventKind.Modified, obj, old));
+            }
+            else
+            {
+                _store[key] = obj;
+                Dispatch(new WatchEvent<T>(WatchEventKind.Added, obj, null));
+            }
+        }
+
+        foreach (var key in _store.Keys.Where(k => !fresh.ContainsKey(k)).ToList())
+        {
+            if (_store.TryRemove(key, out var gone)) Dispatch(new WatchEvent<T>(WatchEventKind.Deleted, gone, gone));
+        }
+    }
+
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var seconds = (int)(_options.MinWatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble()));
+        var uri = _path.WithQuery(
+            ("watch", "1"),
+            ("resourceVersion", ResourceVersion),
+            ("allowWatchBookmarks", "true"),
+            ("timeoutSeconds", Math.Max(1, seconds).ToString()),
+            ("labelSelector", _options.LabelSelector),
+            ("fieldSelector", _options.FieldSelector));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _client.SendAsync(HttpMethod.Get, uri, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone)
+        {
+            throw new ResourceVersionGoneException();
+        }
+
+        Stats.WatchOpened();
+        try
+        {
+            using (response)
+            await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
+            using (var reader = new StreamReader(stream))
+            {
+                while (await reader.ReadLineAsync(cancellationToken) is { } line)
+                {
+                    if (line.Length > 0) Apply(line);
+                }
+            }
+        }
+        finally
+        {
+            Stats.WatchClosed();
+        }
+    }
+
+    private void Apply(string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        var root = document.RootElement;
+        var type = root.GetProperty("type").GetString();
+        var objectElement = root.GetProperty("object");
+        switch (type)
+        {
+            case "ERROR":
+                var status = objectElement.Deserialize<V1Status>(JsonOptions);
+                if (status?.Code == (int)HttpStatusCode.Gone) throw new ResourceVersionGoneException();
+                throw new InvalidOperationException($"watch error {status?.Code}: {status?.Message}");
+            case "BOOKMARK":
+                var version = objectElement.GetProperty("metadata").GetProperty("resourceVersion").GetString();
+                if (!string.IsNullOrEmpty(version)) Volatile.Write(ref _resourceVersion, version);
+                return;
+        }
+
+        var item = objectElement.Deserialize<T>(JsonOptions) ?? throw new JsonException("watch event without object");
+        var obj = _transform is null ? item : _transform(item);
+        var key = ObjectKey.Of(obj);
+        switch (type)
+        {
+            case "ADDED":
+            case "MODIFIED":
+                var existed = _store.TryGetValue(key, out var old);
+                _store[key] = obj;
+                Dispatch(new WatchEvent<T>(existed ? WatchEventKind.Modified : WatchEventKind.Added, obj, old));
+                break;
+            case "DELETED":
+                _store.TryRemove(key, out var removed);
+                Dispatch(new WatchEvent<T>(WatchEventKind.Deleted, obj, removed));
+                break;
+        }
+
+        Volatile.Write(ref _resourceVersion, obj.Metadata.ResourceVersion);
+    }
+
+    private void Dispatch(WatchEvent<T> change)
+    {
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                handler(change);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Handler of {Resource} failed on {Kind} {Key}", _path, change.Kind, ObjectKey.Of(change.Object));
+            }
+        }
+    }
+
+    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
+
+    /// <summary>KubernetesClient's JSON options (its converters for quantities, dates and int-or-string).</summary>
+    private static JsonSerializerOptions JsonOptions => KubeJson.Options;
+
+    private sealed class ListPage
+    {
+        [JsonPropertyName("metadata")]
+        public V1ListMeta? Metadata { get; set; }
+
+        [JsonPropertyName("items")]
+        public List<T> Items { get; set; } = [];
+    }
+
+    private sealed class ResourceVersionGoneException : Exception;
+}

@@ -1,0 +1,22 @@
+namespace Kagent.Operator.Controllers;
+
+public sealed record ControllerOptions
+{
+    /// <summary>The keyed KubeClient the controller watches and writes through; null means the operator's default.</summary>
+    public string? ClientName { get; init; }
+
+    /// <summary>How many keys are reconciled at once (never the same key twice at once).</summary>
+    public int Concurrency { get; init; } = 1;
+
+    /// <summary>Reconcile also when only the status changed (by default only spec, metadata or deletion do).</summary>
+    public bool ReconcileOnStatusChange { get; init; }
+
+    public string? LabelSelector { get; init; }
+
+    /// <summary>Watch one namespace only; null watches all.</summary>
+    public string? Namespace { get; init; }
+
+    public Queue.WorkQueueOptions Queue { get; init; } = new();
+
+    public Cache.ResourceWatcherOptions Watch { get; init; } = new();
+}

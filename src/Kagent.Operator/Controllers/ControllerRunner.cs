@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kagent.Operator.Cache;
+using Kagent.Operator.Client;
+using Kagent.Operator.Entities;
+using Kagent.Operator.Queue;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kagent.Operator.Controllers;
+
+/// <summary>Runs one controller while its operator leads: a watch cache feeds a work queue that workers drain.</summary>
+public interface IControllerRunner
+{
+    string Name { get; }
+
+    Task RunAsync(CancellationToken cancellationToken);
+}
+
+internal sealed class ControllerRunner<TEntity, TController>(
+    IServiceProvider services,
+    KubeClient client,
+    ControllerOptions options,
+    IReadOnlyList<FinalizerRegistration> finalizers,
+    ILogger<ControllerRunner<TEntity, TController>> logger) : IControllerRunner
+    where TEntity : CustomKubernetesEntity
+    where TController : IEntityController<TEntity>
+{
+    private static readonly EntityMetadata Entity = EntityMetadata.For<TEntity>();
+    private readonly ConcurrentDictionary<string, TEntity> _tombstones = new();
+    private readonly EntityClient<TEntity> _entities = new(client);
+
+    public string Name => $"{Entity.Kind}/{typeof(TController).Name}";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var queue = new WorkQueue<string>(options.Queue);
+        var watcher = new ResourceWatcher<TEntity>(client, ResourcePath.For<TEntity>(options.Namespace),
+            options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector }, logger: logger);
+        watcher.Subscribe(change => OnChange(change, queue));
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watch = watcher.RunAsync(stop.Token);
+        logger.LogInformation("Controller {Controller} started with {Workers} worker(s)", Name, options.Concurrency);
+        try
+        {
+            await watcher.Synced.WaitAsync(cancellationToken);
+            var workers = Enumerable.Range(0, Math.Max(1, options.Concurrency)).Select(_ => WorkAsync(watcher, queue, stop.Token)).ToList();
+            await Task.WhenAll(workers);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            queue.ShutDown();
+            stop.Cancel();
+            await watch;
+            logger.LogInformation("Controller {Controller} stopped", Name);
+        }
+    }
+
+    private void OnChange(WatchEvent<TEntity> change, WorkQueue<string> queue)
+    {
+        var key = ObjectKey.Of(change.Object);
+        switch (change.Kind)
+        {
+            case WatchEventKind.Deleted:
+                _tombstones[key] = change.Object;
+                queue.Add(key);
+                break;
+            case WatchEventKind.Added:
+                queue.Add(key);
+                break;
+            case WatchEventKind.Modified when ChangeFilter.NeedsReconcile(change.Old?.Metadata, change.Object.Metadata, options.ReconcileOnStatusChange):
+                queue.Add(key);
+                break;
+        }
+    }
+
+    private async Task WorkAsync(ResourceWatcher<TEntity> watcher, WorkQueue<string> queue, CancellationToken cancellationToken)
+    {
+        while (await queue.GetAsync(cancellationToken) is { } key)
+        {
+            try
+            {
+                var result = await ProcessAsync(watcher, key, cancellationToken);
+                if (result is null || result.IsSuccess)
+                {
+                    queue.Forget(key);
+                    if (result?.RequeueAfter is { } after) queue.AddAfter(key, after);
+                }
+                else
+                {
+                    var delay = result.RequeueAfter ?? queue.AddRateLimited(key);
+                    if (result.RequeueAfter is { } requeue) queue.AddAfter(key, requeue);
+                    logger.LogWarning(result.Error, "Reconcile of {Kind} {Key} failed: {Message}; retrying in {Delay:0.###}s",
+                        Entity.Kind, key, result.ErrorMessage, delay.TotalSeconds);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                var delay = queue.AddRateLimited(key);
+                logger.LogError(e, "Reconcile of {Kind} {Key} threw; retrying in {Delay:0.###}s", Entity.Kind, key, delay.TotalSeconds);
+            }
+            finally
+            {
+                queue.Done(key);
+            }
+        }
+    }
+
+    private async Task<ReconciliationResult<TEntity>?> ProcessAsync(ResourceWatcher<TEntity> watcher, string key, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var entity = watcher.Get(key);
+        if (entity is null)
+        {
+            if (!_tombstones.TryRemove(key, out var last)) return null;
+            return await scope.ServiceProvider.GetRequiredService<TController>().DeletedAsync(last, cancellationToken);
+        }
+
+        _tombstones.TryRemove(key, out _);
+        if (entity.Metadata.DeletionTimestamp is not null)
+        {
+            return await FinalizeAsync(scope.ServiceProvider, entity, cancellationToken);
+        }
+
+        var missing = finalizers.Where(f => !(entity.Metadata.Finalizers ?? []).Contains(f.Identifier)).ToList();
+        if (missing.Count > 0)
+        {
+            // Attach the finalizers first; the watch brings the updated object back for the actual reconcile.
+            await SetFinalizersAsync(entity, (entity.Metadata.Finalizers ?? []).Concat(missing.Select(f => f.Identifier)).ToList(), cancellationToken);
+            return null;
+        }
+
+        return await scope.ServiceProvider.GetRequiredService<TController>().ReconcileAsync(entity, cancellationToken);
+    }
+
+    private async Task<ReconciliationResult<TEntity>?> FinalizeAsync(IServiceProvider scope, TEntity entity, CancellationToken cancellationToken)
+    {
+        var remaining = (entity.Metadata.Finalizers ?? []).ToList();
+        foreach (var registration in finalizers.Where(f => remaining.Contains(f.Identifier)))
+        {
+            var finalizer = (IEntityFinalizer<TEntity>)scope.GetRequiredService(registration.Implementation);
+            var result = await finalizer.FinalizeAsync(entity, cancellationToken);
+            if (!result.IsSuccess) return result;
+            remaining.Remove(registration.Identifier);
+            await SetFinalizersAsync(entity, remaining, cancellationToken);
+            logger.LogInformation("Finalizer {Finalizer} released {Kind} {Key}", registration.Identifier, Entity.Kind, ObjectKey.Of(entity));
+        }
+
+        return null;
+    }
+
+    /// <summary>Writes metadata.finalizers with the object's resourceVersion as precondition, so a concurrent change is a conflict, not a loss.</summary>
+    private async Task SetFinalizersAsync(TEntity entity, IList<string> finalizerList, CancellationToken cancellationToken)
+    {
+        var patch = new { metadata = new { finalizers = finalizerList, resourceVersion = entity.Metadata.ResourceVersion } };
+        try
+        {
+            await _entities.MergePatchAsync(entity.Metadata.Name, patch, entity.Metadata.NamespaceProperty, cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+}
+
+/// <summary>A finalizer implementation and the identifier it is stored under in metadata.finalizers.</summary>
+public sealed record FinalizerRegistration(Type Entity, Type Implementation, string Identifier);

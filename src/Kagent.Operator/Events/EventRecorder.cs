@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Kagent.Operator.Events;
+
+public sealed record EventRecorderOptions
+{
+    /// <summary>source.component of every Event.</summary>
+    public required string Component { get; init; }
+
+    public string? Host { get; init; } = Environment.MachineName;
+
+    /// <summary>Events one object may burst before the rate applies (client-go's spam filter: 25).</summary>
+    public int BurstPerObject { get; init; } = 25;
+
+    /// <summary>After the burst, one event per object per this period (client-go: 5 minutes).</summary>
+    public TimeSpan RefillPeriod { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many distinct events are remembered for aggregation.</summary>
+    public int AggregationCacheSize { get; init; } = 4096;
+}
+
+/// <summary>
+/// Writes core/v1 Events. A repeat of the same event (object, type, reason, message) updates count and
+/// lastTimestamp of the existing Event instead of creating another; each object is rate-limited, so a storm
+/// of changes cannot flood the API server. Never throws: events are best effort.
+/// </summary>
+public sealed class EventRecorder(IKubernetes client, EventRecorderOptions options, ILogger<EventRecorder> logger, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, RecordedEvent> _recorded = new();
+    private readonly ConcurrentDictionary<string, TokenBucket> _buckets = new();
+    private long _dropped;
+
+    /// <summary>Events not written because their object exceeded its rate.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public Task NormalAsync(V1ObjectReference involved, string reason, string message, CancellationToken cancellationToken = default) =>
+        RecordAsync(involved, "Normal", reason, message, cancellationToken);
+
+    public Task WarningAsync(V1ObjectReference involved, string reason, string message, CancellationToken cancellationToken = default) =>
+        RecordAsync(involved, "Warning", reason, message, cancellationToken);
+
+    public async Task RecordAsync(V1ObjectReference involved, string type, string reason, string message, CancellationToken cancellationToken = default)
+    {
+        var objectKey = $"{involved.ApiVersion}/{involved.Kind}/{involved.NamespaceProperty}/{involved.Name}/{involved.Uid}";
+        var bucket = _buckets.GetOrAdd(objectKey, _ => new TokenBucket(options.BurstPerObject, options.RefillPeriod, _time));
+        if (!bucket.TryTake())
+        {
+            Interlocked.Increment(ref _dropped);
+            logger.LogDebug("Event {Reason} on {Kind} {Name} dropped by the rate limit", reason, involved.Kind, involved.Name);
+            return;
+        }
+
+        var eventKey = $"{objectKey}/{type}/{reason}/{message}";
+        var now = _time.GetUtcNow().UtcDateTime;
+        var ns = string.IsNullOrEmpty(involved.NamespaceProperty) ? "default" : involved.NamespaceProperty;
+        try
+        {
+            if (_recorded.TryGetValue(eventKey, out var previous) && await TryIncrementAsync(previous, now, cancellationToken) is { } updated)
+            {
+                _recorded[eventKey] = updated;
+                return;
+            }
+
+            var created = await client.CoreV1.CreateNamespacedEventAsync(new Corev1Event
+            {
+                Metadata = new V1ObjectMeta { Name = $"{involved.Name}.{now.Ticks:x}", NamespaceProperty = ns },
+                InvolvedObject = involved,
+                Type = type,
+                Reason = reason,
+                Message = message,
+                Count = 1,
+                FirstTimestamp = now,
+                LastTimestamp = now,
+                Source = new V1EventSource { Component = options.Component, Host = options.Host },
+                ReportingComponent = options.Component,
+                ReportingInstance = options.Host,
+            }, ns, cancellationToken: cancellationToken);
+            if (_recorded.Count >= options.AggregationCacheSize) _recorded.Clear();
+            _recorded[eventKey] = new RecordedEvent(ns, created.Metadata.Name, 1);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not record event {Reason} on {Kind} {Name}: {Error}", reason, involved.Kind, involved.Name, e.Message.ReplaceLineEndings(" "));
+        }
+    }
+
+    private async Task<RecordedEvent?> TryIncrementAsync(RecordedEvent previous, DateTime now, CancellationToken cancellationToken)
+    {
+        var count = previous.Count + 1;
+        var patch = new V1Patch(new { count, lastTimestamp = now }, V1Patch.PatchType.MergePatch);
+        try
+        {
+            await client.CoreV1.PatchNamespacedEventAsync(patch, previous.Name, previous.Namespace, cancellationToken: cancellationToken);
+            return previous with { Count = count };
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private sealed record RecordedEvent(string Namespace, string Name, int Count);
+
+    private sealed class TokenBucket(int capacity, TimeSpan refill, TimeProvider time)
+    {
+        private double _tokens = capacity;
+        private DateTimeOffset _last = time.GetUtcNow();
+
+        public bool TryTake()
+        {
+            lock (this)
+            {
+                var now = time.GetUtcNow();
+                _tokens = Math.Min(capacity, _tokens + (now - _last).TotalSeconds / refill.TotalSeconds);
+                _last = now;
+                if (_tokens < 1) return false;
+                _tokens -= 1;
+                return true;
+            }
+        }
+    }
+}
+
+public static class ObjectReferences
+{
+    /// <summary>A reference to an object, as Events and kubectl describe expect it.</summary>
+    public static V1ObjectReference For(IKubernetesObject<V1ObjectMeta> obj) => new()
+    {
+        ApiVersion = obj.ApiVersion,
+        Kind = obj.Kind,
+        Name = obj.Metadata.Name,
+        NamespaceProperty = obj.Metadata.NamespaceProperty,
+        Uid = obj.Metadata.Uid,
+        ResourceVersion = obj.Metadata.ResourceVersion,
+    };
+}

@@ -1,0 +1,64 @@
+using k8s;
+using k8s.Models;
+using Kagent.Operator.Client;
+using Kagent.Operator.Controllers;
+using Kagent.Operator.Entities;
+using Kagent.Operator.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kagent.Operator.Hosting;
+
+/// <summary>Registers controllers, finalizers and validation webhooks (KubeOps' builder shape).</summary>
+public sealed class OperatorBuilder(IServiceCollection services, OperatorOptions options)
+{
+    private readonly List<FinalizerRegistration> _finalizers = [];
+
+    public IServiceCollection Services { get; } = services;
+
+    public OperatorBuilder AddController<TImplementation, TEntity>(ControllerOptions? controllerOptions = null)
+        where TImplementation : class, IEntityController<TEntity>
+        where TEntity : CustomKubernetesEntity
+    {
+        controllerOptions ??= new ControllerOptions();
+        Services.AddScoped<TImplementation>();
+        Services.AddSingleton<IControllerRunner>(sp => new ControllerRunner<TEntity, TImplementation>(
+            sp,
+            sp.GetRequiredKeyedService<KubeClient>(controllerOptions.ClientName ?? options.DefaultClientName),
+            controllerOptions,
+            _finalizers.Where(f => f.Entity == typeof(TEntity)).ToList(),
+            sp.GetRequiredService<ILogger<ControllerRunner<TEntity, TImplementation>>>()));
+        return this;
+    }
+
+    /// <summary>A finalizer the runtime attaches to every entity of the type and runs before it may go.</summary>
+    public OperatorBuilder AddFinalizer<TImplementation, TEntity>(string identifier)
+        where TImplementation : class, IEntityFinalizer<TEntity>
+        where TEntity : IKubernetesObject<V1ObjectMeta>
+    {
+        Services.AddScoped<TImplementation>();
+        _finalizers.Add(new FinalizerRegistration(typeof(TEntity), typeof(TImplementation), identifier));
+        return this;
+    }
+
+    /// <summary>Serves POST /validate/{kind} (lower case) once the app calls MapValidationWebhooks().</summary>
+    public OperatorBuilder AddValidationWebhook<TImplementation, TEntity>()
+        where TImplementation : ValidationWebhook<TEntity>
+        where TEntity : IKubernetesObject<V1ObjectMeta>
+    {
+        Services.AddScoped<TImplementation>();
+        Services.AddSingleton(new WebhookRegistration(ValidationWebhookPaths.For<TEntity>(), typeof(TEntity), typeof(TImplementation)));
+        return this;
+    }
+}
+
+public static class OperatorServiceCollectionExtensions
+{
+    public static OperatorBuilder AddKubernetesOperator(this IServiceCollection services, OperatorOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<OperatorHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperatorHost>());
+        return new OperatorBuilder(services, options);
+    }
+}

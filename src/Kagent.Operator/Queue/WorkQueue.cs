@@ -1,0 +1,182 @@
+using System.Threading.Channels;
+
+namespace Kagent.Operator.Queue;
+
+public sealed record WorkQueueOptions
+{
+    /// <summary>First retry delay after a failure; doubles per consecutive failure of the same key.</summary>
+    public TimeSpan BaseRetryDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(16);
+}
+
+/// <summary>
+/// A work queue with client-go's guarantees: a key queued many times is handed out once; a key is never handed
+/// to two workers at once (a key added while it is being processed is handed out again after <see cref="Done"/>);
+/// failed keys come back after a per-key exponential backoff; delayed adds keep only the earliest due time.
+/// </summary>
+public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
+{
+    private readonly object _gate = new();
+    private readonly Channel<TKey> _ready = Channel.CreateUnbounded<TKey>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly HashSet<TKey> _dirty = [];
+    private readonly HashSet<TKey> _processing = [];
+    private readonly Dictionary<TKey, int> _failures = [];
+    private readonly Dictionary<TKey, DateTimeOffset> _delayed = [];
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly WorkQueueOptions _options;
+    private readonly TimeProvider _time;
+
+    public WorkQueue(WorkQueueOptions? options = null, TimeProvider? time = null)
+    {
+        _options = options ?? new WorkQueueOptions();
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>Keys waiting to be handed out (not counting delayed ones).</summary>
+    public int Length
+    {
+        get
+        {
+            lock (_gate) return _dirty.Count(k => !_processing.Contains(k));
+        }
+    }
+
+    public bool IsShutDown => _shutdown.IsCancellationRequested;
+
+    public void Add(TKey key)
+    {
+        lock (_gate)
+        {
+            if (IsShutDown || !_dirty.Add(key) || _processing.Contains(key)) return;
+        }
+
+        _ready.Writer.TryWrite(key);
+    }
+
+    /// <summary>Adds the key after the delay; a second delayed add of the same key keeps the earlier due time.</summary>
+    public void AddAfter(TKey key, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Add(key);
+            return;
+        }
+
+        var due = _time.GetUtcNow() + delay;
+        lock (_gate)
+        {
+            if (IsShutDown) return;
+            if (_delayed.TryGetValue(key, out var existing) && existing <= due) return;
+            _delayed[key] = due;
+        }
+
+        _ = FireAsync(key, due, delay);
+    }
+
+    /// <summary>Adds the key after its backoff: BaseRetryDelay × 2^(failures so far), capped.</summary>
+    public TimeSpan AddRateLimited(TKey key)
+    {
+        int failures;
+        lock (_gate)
+        {
+            failures = _failures.TryGetValue(key, out var f) ? f : 0;
+            _failures[key] = failures + 1;
+        }
+
+        var delay = TimeSpan.FromTicks((long)Math.Min(_options.BaseRetryDelay.Ticks * Math.Pow(2, Math.Min(failures, 62)), _options.MaxRetryDelay.Ticks));
+        AddAfter(key, delay);
+        return delay;
+    }
+
+    /// <summary>Clears the key's failure count after a success.</summary>
+    public void Forget(TKey key)
+    {
+        lock (_gate) _failures.Remove(key);
+    }
+
+    public int Requeues(TKey key)
+    {
+        lock (_gate) return _failures.TryGetValue(key, out var f) ? f : 0;
+    }
+
+    /// <summary>Waits for the next key and marks it as being processed; null once the queue is shut down.</summary>
+    public async Task<TKey?> GetAsync(CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        while (true)
+        {
+            TKey key;
+            try
+            {
+                key = await _ready.Reader.ReadAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return default;
+            }
+            catch (ChannelClosedException)
+            {
+                return default;
+            }
+
+            lock (_gate)
+            {
+                if (!_dirty.Remove(key)) continue;
+                _processing.Add(key);
+                return key;
+            }
+        }
+    }
+
+    /// <summary>Marks the key as processed; if it was added meanwhile, it is handed out again.</summary>
+    public void Done(TKey key)
+    {
+        bool requeue;
+        lock (_gate)
+        {
+            _processing.Remove(key);
+            requeue = _dirty.Contains(key) && !IsShutDown;
+        }
+
+        if (requeue) _ready.Writer.TryWrite(key);
+    }
+
+    public void ShutDown()
+    {
+        lock (_gate)
+        {
+            if (IsShutDown) return;
+            _shutdown.Cancel();
+            _delayed.Clear();
+        }
+
+        _ready.Writer.TryComplete();
+    }
+
+    public void Dispose()
+    {
+        ShutDown();
+        _shutdown.Dispose();
+    }
+
+    private async Task FireAsync(TKey key, DateTimeOffset due, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _shutdown.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!_delayed.TryGetValue(key, out var current) || current != due) return;
+            _delayed.Remove(key);
+        }
+
+        Add(key);
+    }
+}
