@@ -128,6 +128,7 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
         var relist = false;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var watchesBefore = Stats.WatchesStarted;
             try
             {
                 if (needList)
@@ -153,6 +154,10 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
             catch (Exception e)
             {
                 Stats.Error();
+
+                // A watch that was open and then broke (a reset, a proxy or server restart) is not a failing
+                // server: reconnect at the shortest delay. Backoff grows only while connecting keeps failing.
+                if (Stats.WatchesStarted > watchesBefore) backoff.Reset();
                 var delay = backoff.Next();
                 _logger.LogWarning("Watch of {Resource} failed: {Error}; retrying in {Delay:0.0}s", _path, OneLine(e), delay.TotalSeconds);
                 try

@@ -20,16 +20,8 @@ public abstract class TestCluster(ApiServer server) : IAsyncDisposable
 
     public KubeClient ClientFor(string user, params string[] groups) => Server.ClientFor(user, groups);
 
-    public async Task EnsureNamespaceAsync(string name, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await Admin.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } }, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-        }
-    }
+    public Task EnsureNamespaceAsync(string name, CancellationToken cancellationToken = default) =>
+        Admin.EnsureNamespaceAsync(name, cancellationToken: cancellationToken);
 
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 

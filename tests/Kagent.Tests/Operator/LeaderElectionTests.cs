@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using k8s.Models;
+using Kagent.Operator.Client;
+using Kagent.Operator.Hosting;
+using Kagent.Operator.LeaderElection;
+using Kagent.Testing;
+using Kagent.Testing.Faults;
+using Kagent.Testing.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Kagent.Tests.Operator;
+
+/// <summary>Two operator instances share one Lease: only the leader reconciles, and a lost leader hands over in time.</summary>
+[Collection(FleetCollection.Name)]
+public sealed class LeaderElectionTests(FleetFixture fleet, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly string _namespace = $"leader-{Guid.NewGuid().ToString("N")[..6]}";
+
+    private EntityClient<Widget> Widgets => new(fleet.ControlPlane.Admin);
+
+    public async Task InitializeAsync()
+    {
+        await ControlPlane.InstallCrdsAsync(fleet.ControlPlane.Admin, [typeof(Widget)], CancellationToken.None);
+        await fleet.ControlPlane.EnsureNamespaceAsync(_namespace);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Only_the_leader_reconciles_and_a_cut_off_leader_stops_and_hands_over_within_the_lease_duration()
+    {
+        await using var proxyA = new TcpProxy(fleet.ControlPlane.Server.Port);
+        using var clientA = fleet.ControlPlane.Server.AdminVia(proxyA.Url);
+        var (journalA, journalB) = (new ControllerJournal(), new ControllerJournal());
+        using var a = OperatorHosts.Build(clientA, journalA, _namespace, Election("replica-a"));
+        using var b = OperatorHosts.Build(fleet.ControlPlane.Admin, journalB, _namespace, Election("replica-b"));
+
+        await a.StartAsync();
+        await Eventually.TrueAsync(() => IsLeader(a), Timeout, "replica-a leads");
+        await b.StartAsync();
+
+        await Widgets.CreateAsync(NewWidget("first"));
+        await Eventually.TrueAsync(() => journalA.For("first").Count > 0, Timeout, "the leader reconciles");
+        Assert.False(IsLeader(b));
+        Assert.Empty(journalB.Reconciles);
+
+        // Cut the leader off: it can no longer renew.
+        var cut = Stopwatch.StartNew();
+        proxyA.Refuse();
+        await Eventually.TrueAsync(() => !IsLeader(a), Timeout, "replica-a gives up leadership");
+        var stoppedAfter = cut.Elapsed;
+        await Eventually.TrueAsync(() => IsLeader(b), Timeout, "replica-b takes over");
+        var takenOverAfter = cut.Elapsed;
+        output.WriteLine($"leader stopped after {stoppedAfter.TotalSeconds:0.0}s, new leader after {takenOverAfter.TotalSeconds:0.0}s");
+
+        Assert.True(stoppedAfter <= RenewDeadline + RetryPeriod * 2 + TimeSpan.FromSeconds(1), $"old leader stopped only after {stoppedAfter}");
+        Assert.True(takenOverAfter <= LeaseDuration + RetryPeriod * 2 + TimeSpan.FromSeconds(1), $"handover took {takenOverAfter}");
+
+        await Widgets.CreateAsync(NewWidget("second"));
+        await Eventually.TrueAsync(() => journalB.For("second").Count > 0, Timeout, "the new leader reconciles");
+        Assert.Empty(journalA.For("second"));
+
+        await b.StopAsync();
+        await a.StopAsync();
+    }
+
+    private OperatorLeaderElectionOptions Election(string identity) => new()
+    {
+        LeaseName = $"widget-operator-{_namespace}",
+        LeaseNamespace = "karmada-system",
+        Identity = identity,
+        LeaseDuration = LeaseDuration,
+        RenewDeadline = RenewDeadline,
+        RetryPeriod = RetryPeriod,
+    };
+
+    private static bool IsLeader(IHost host) => host.Services.GetRequiredService<OperatorHost>().IsLeader;
+
+    private Widget NewWidget(string name) => new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = _namespace } };
+}
