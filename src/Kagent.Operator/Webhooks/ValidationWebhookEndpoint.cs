@@ -156,23 +156,10 @@ public static class ValidationWebhookEndpoint
     private static Task BadRequestAsync(HttpContext context, int code, string message)
     {
         context.Response.StatusCode = code;
-        return context.Response.WriteAsJsonAsync(new V1Status
-        {
-            ApiVersion = "v1", Kind = "Status", Status = "Failure", Code = code, Reason = ReasonFor(code), Message = message,
-        }, KubeJson.Options, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(StatusBody.For(code, message), context.RequestAborted);
     }
 
-    private static string ReasonFor(int code) => code switch
-    {
-        400 => "BadRequest",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "NotFound",
-        409 => "Conflict",
-        413 => "RequestEntityTooLarge",
-        422 => "Invalid",
-        _ => code >= 500 ? "InternalError" : "BadRequest",
-    };
+    private static string ReasonFor(int code) => StatusBody.ReasonFor(code);
 
     private sealed class MalformedObjectException(string message) : Exception(message);
 

@@ -14,6 +14,12 @@ public static class AgentRole
     {
         var karmada = ClusterClientFactory.Create(ClusterNames.Karmada, KubeconfigLoader.Load(options.Karmada), options.Common.KarmadaClientLimits);
         var member = ClusterClientFactory.Create(ClusterNames.Member, KubeconfigLoader.Load(options.Member), options.MemberClientLimits);
-        return new RoleDefinition(KagentRole.Agent, options.Common, [karmada, member], services => services.AddSingleton(options));
+        return new RoleDefinition(KagentRole.Agent, options.Common, [karmada, member], services =>
+        {
+            services.AddSingleton(options);
+
+            // Named as karmada-agent names its lock, one per member cluster.
+            services.AddRoleOperator($"kagent-agent-{options.ClusterName}", ClusterNames.Karmada, options.Common.LeaderElection);
+        });
     }
 }

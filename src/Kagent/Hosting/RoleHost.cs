@@ -4,6 +4,7 @@ using k8s;
 using Kagent.Configuration;
 using Kagent.Kube;
 using Kagent.Observability;
+using Kagent.Operator.Webhooks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -54,6 +55,7 @@ public static class RoleHost
 
         var app = builder.Build();
         MapEndpoints(app, role.Common);
+        app.MapValidationWebhooks();
         return app;
     }
 

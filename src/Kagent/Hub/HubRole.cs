@@ -13,6 +13,10 @@ public static class HubRole
     public static RoleDefinition Define(HubOptions options)
     {
         var karmada = ClusterClientFactory.Create(ClusterNames.Karmada, KubeconfigLoader.Load(options.ControlPlane), options.Common.KarmadaClientLimits);
-        return new RoleDefinition(KagentRole.Hub, options.Common, [karmada], services => services.AddSingleton(options));
+        return new RoleDefinition(KagentRole.Hub, options.Common, [karmada], services =>
+        {
+            services.AddSingleton(options);
+            services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection);
+        });
     }
 }

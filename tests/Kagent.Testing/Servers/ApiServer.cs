@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using k8s;
 using Kagent.Operator.Client;
 using Kagent.Testing.Pki;
@@ -267,19 +265,7 @@ public sealed class ApiServer : IAsyncDisposable
     }
 
     /// <summary>An HTTP handler that trusts exactly this server's serving CA.</summary>
-    public HttpClientHandler TrustingHandler() => new()
-    {
-        ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null) return false;
-            if (errors == SslPolicyErrors.None) return true;
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ServingCa.Certificate);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(certificate);
-        },
-    };
+    public HttpClientHandler TrustingHandler() => TrustedHandler.For(ServingCa.Certificate);
 
     private KubeClient CreateClient(string user, Credentials credentials)
     {
