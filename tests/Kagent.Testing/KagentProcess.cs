@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kagent.Testing.Servers;
 
 namespace Kagent.Testing;
@@ -8,31 +7,9 @@ public static class KagentProcess
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "kagent.dll");
 
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
-
-    /// <summary>Runs kagent to completion and captures its output.</summary>
-    public static async Task<Result> RunAsync(IEnumerable<string> arguments, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Dll);
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment.Remove("KUBECONFIG");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"kagent {string.Join(' ', arguments)} did not exit within {timeout}");
-        }
-
-        return new Result(process.ExitCode, await stdout, await stderr);
-    }
+    /// <summary>Runs kagent to completion and captures its output; $KUBECONFIG is not passed on.</summary>
+    public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
+        ProcessRunner.RunAsync("dotnet", [Dll, .. arguments], timeout ?? TimeSpan.FromSeconds(60), new Dictionary<string, string?> { ["KUBECONFIG"] = null });
 
     /// <summary>Starts a long-running kagent (agent or hub); its output goes to the log file.</summary>
     public static ServerProcess Start(string name, IEnumerable<string> arguments, string logPath) =>

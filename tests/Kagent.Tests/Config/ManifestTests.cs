@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Kagent.Testing;
 using Kagent.Testing.Fixtures;
 using Kagent.Testing.Servers;
 using Xunit;
@@ -30,18 +30,8 @@ public sealed class ManifestTests(FleetFixture fleet)
 
     private static async Task<(int ExitCode, string Output)> KubectlAsync(string[] arguments, string? stdin = null)
     {
-        var start = new ProcessStartInfo(EnvtestBinaries.Default.Kubectl, arguments)
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cancel.Token);
-        var errors = string.Join('\n', (await stderr).Split('\n').Where(l => !l.StartsWith("Warning: version difference")));
-        return (process.ExitCode, await stdout + errors);
+        var result = await ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl, arguments, TimeSpan.FromSeconds(60), standardInput: stdin);
+        var errors = string.Join('\n', result.StandardError.Split('\n').Where(l => !l.StartsWith("Warning: version difference")));
+        return (result.ExitCode, result.StandardOutput + errors);
     }
 }

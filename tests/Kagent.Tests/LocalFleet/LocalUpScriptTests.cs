@@ -65,13 +65,7 @@ public sealed class LocalUpScriptTests
 
     private static async Task<(int ExitCode, string Output)> RunScriptAsync(string script, IDictionary<string, string> environment, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("bash", [script]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await ProcessRunner.RunAsync("bash", [script], timeout, environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
+        return (result.ExitCode, result.Output);
     }
 }
