@@ -50,8 +50,11 @@ public sealed class ClusterRegistrationSpec
     public IList<V1Taint>? Taints { get; set; }
 
     [JsonPropertyName("syncMode")]
-    [EnumValues("Pull")]
     public string? SyncMode { get; set; }
+
+    [JsonPropertyName("kubernetesVersion")]
+    [Description("The member's Kubernetes version as its agent reported it (such as v1.20.2); OnboardingPolicy.minKubernetesVersion is checked against it.")]
+    public string? KubernetesVersion { get; set; }
 
     [JsonPropertyName("accepted")]
     [Description("Set by an approver (or by an auto-accepting OnboardingPolicy) to admit the cluster.")]

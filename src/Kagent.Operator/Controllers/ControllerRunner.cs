@@ -41,6 +41,11 @@ internal sealed class ControllerRunner<TEntity, TController>(
         var watcher = new ResourceWatcher<TEntity>(client, ResourcePath.For<TEntity>(options.Namespace),
             options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector }, logger: logger);
         watcher.Subscribe(change => OnChange(change, queue));
+        using var triggered = services.GetService<ControllerTrigger<TEntity>>()?.Subscribe(key =>
+        {
+            if (key is not null) queue.Add(key);
+            else foreach (var item in watcher.Items) queue.Add(ObjectKey.Of(item));
+        });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = watcher.RunAsync(stop.Token);
@@ -93,10 +98,15 @@ internal sealed class ControllerRunner<TEntity, TController>(
                     queue.Forget(key);
                     if (result?.RequeueAfter is { } after) queue.AddAfter(key, after);
                 }
+                else if (result.RequeueAfter is { } requeue)
+                {
+                    // Not done yet, and the controller said when to look again (waiting on something): no backoff.
+                    queue.AddAfter(key, requeue);
+                    logger.LogInformation("{Kind} {Key}: {Message}; checking again in {Delay:0.###}s", Entity.Kind, key, result.ErrorMessage, requeue.TotalSeconds);
+                }
                 else
                 {
-                    var delay = result.RequeueAfter ?? queue.AddRateLimited(key);
-                    if (result.RequeueAfter is { } requeue) queue.AddAfter(key, requeue);
+                    var delay = queue.AddRateLimited(key);
                     logger.LogWarning(result.Error, "Reconcile of {Kind} {Key} failed: {Message}; retrying in {Delay:0.###}s",
                         Entity.Kind, key, result.ErrorMessage, delay.TotalSeconds);
                 }

@@ -17,6 +17,7 @@ public static class AgentRole
         return new RoleDefinition(KagentRole.Agent, options.Common, [karmada, member], services =>
         {
             services.AddSingleton(options);
+            services.AddSingleton<Registration.RegistrationState>();
 
             // Named as karmada-agent names its lock, one per member cluster.
             services.AddRoleOperator($"kagent-agent-{options.ClusterName}", ClusterNames.Karmada, options.Common.LeaderElection);

@@ -35,6 +35,29 @@ internal sealed class AgentCommand
         var command = new Command("agent", "Run in a member cluster: register it with the Karmada control plane, renew its heartbeat and report its health and status.");
         foreach (var option in Own.Concat(_common.All)) command.Add(option);
         command.SetAction((result, ct) => CommandRunner.RunAsync(() => Bind(result), run, ct));
+        command.Add(BuildUnregister());
+        return command;
+    }
+
+    private static Command BuildUnregister()
+    {
+        var clusterName = Flag.Of("--cluster-name", "", "Name of the member cluster to deregister (required).");
+        var kubeconfig = Flag.Of("--karmada-kubeconfig", "", "Path to the kubeconfig of the Karmada control plane (required).");
+        var context = Flag.Of("--karmada-context", "", "Context in --karmada-kubeconfig; empty means its current context.");
+        var timeout = Flag.Of("--timeout", "2m", "How long to wait for the hub to deregister the cluster.");
+        var command = new Command("unregister", "Delete this cluster's ClusterRegistration and wait until its Karmada Cluster and heartbeat Lease are removed.")
+        {
+            clusterName, kubeconfig, context, timeout,
+        };
+        command.SetAction((result, ct) => CommandRunner.RunAsync(
+            () => (Name: Flag.Required(clusterName, result),
+                   Source: new KubeconfigSource(kubeconfig.Name, Flag.Required(kubeconfig, result), Flag.Optional(context, result)),
+                   Timeout: FlagValues.ParseDuration(timeout.Name, result.GetValue(timeout), allowZero: false)),
+            (o, token) =>
+            {
+                var karmada = Kube.ClusterClientFactory.Create(Kube.ClusterNames.Karmada, Kube.KubeconfigLoader.Load(o.Source), new ClientLimits(40, 60));
+                return Agent.Registration.Unregistration.RunAsync(karmada.Client, o.Name, o.Timeout, Console.Out, token);
+            }, ct));
         return command;
     }
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
+using k8s;
 using Kagent.Api;
 using Kagent.Operator.Crds;
 using Kagent.Operator.Entities;
 
 namespace Kagent.Cli;
 
-/// <summary>`kagent generate crds`: writes the CRDs generated from the C# types, as committed under config/crd.</summary>
+/// <summary>`kagent generate manifests`: writes what config/ holds that comes from the code: CRDs and the webhook configuration.</summary>
 internal static class GenerateCommand
 {
     public static Command Build()
@@ -16,10 +17,11 @@ internal static class GenerateCommand
             Description = "Folder of Karmada's Cluster as a CRD (for control planes without karmada-aggregated-apiserver, such as the local fleet).",
             DefaultValueFactory = _ => "config/crd/karmada",
         };
-        var crds = new Command("crds", "Write the CRDs generated from Kagent's C# types.") { output, karmadaOutput };
+        var webhookOutput = new Option<string>("--webhook-output") { Description = "Folder of the ValidatingWebhookConfiguration.", DefaultValueFactory = _ => "config/webhook" };
+        var crds = new Command("manifests", "Write the CRDs generated from Kagent's C# types and the onboarding webhook configuration.") { output, karmadaOutput, webhookOutput };
         crds.SetAction(result =>
         {
-            foreach (var (folder, file) in Files(result.GetValue(output)!, result.GetValue(karmadaOutput)!))
+            foreach (var (folder, file) in Files(result.GetValue(output)!, result.GetValue(karmadaOutput)!, result.GetValue(webhookOutput)!))
             {
                 Directory.CreateDirectory(folder);
                 File.WriteAllText(Path.Combine(folder, file.Name), file.Yaml);
@@ -34,9 +36,12 @@ internal static class GenerateCommand
     public sealed record CrdFile(string Name, string Yaml);
 
     /// <summary>Every generated CRD file and the folder it belongs in.</summary>
-    public static IEnumerable<(string Folder, CrdFile File)> Files(string kagentFolder, string karmadaFolder) =>
+    public static IEnumerable<(string Folder, CrdFile File)> Files(string kagentFolder, string karmadaFolder, string webhookFolder) =>
         ApiTypes.KagentCrds.Select(t => (kagentFolder, Render(t)))
-            .Concat(ApiTypes.KarmadaCrds.Select(t => (karmadaFolder, Render(t))));
+            .Concat(ApiTypes.KarmadaCrds.Select(t => (karmadaFolder, Render(t))))
+            .Append((webhookFolder, new CrdFile("manifests.yaml", KubernetesYaml.Serialize(
+                Onboarding.WebhookConfigurations.Onboarding(Onboarding.WebhookConfigurations.ViaService("kagent-system", "kagent-hub-webhook")))
+                .TrimEnd() + "\n")));
 
     public static CrdFile Render(Type entityType)
     {

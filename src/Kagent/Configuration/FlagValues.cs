@@ -1,38 +1,12 @@
-using System.Text.RegularExpressions;
 using k8s.Models;
+using Kagent.Validation;
 
 namespace Kagent.Configuration;
 
 /// <summary>Parsers for list-, map- and taint-valued flags, each naming its flag when it fails.</summary>
-public static partial class FlagValues
+public static class FlagValues
 {
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex Dns1123Label();
-
-    [GeneratedRegex(@"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")]
-    private static partial Regex QualifiedName();
-
-    [GeneratedRegex(@"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")]
-    private static partial Regex LabelValue();
-
-    public static readonly IReadOnlySet<string> TaintEffects = new HashSet<string> { "NoSchedule", "PreferNoSchedule", "NoExecute" };
-
-    /// <summary>A DNS-1123 label of at most <paramref name="maxLength"/> characters, or why not.</summary>
-    public static string? Dns1123LabelProblem(string value, int maxLength)
-    {
-        if (value.Length == 0) return "must not be empty";
-        if (value.Length > maxLength) return $"'{value}' is longer than {maxLength} characters";
-        if (!Dns1123Label().IsMatch(value)) return $"'{value}' is not a DNS-1123 label (lower-case letters, digits and '-', starting and ending with a letter or digit)";
-        return null;
-    }
-
-    public static string? LabelKeyProblem(string key) =>
-        key.Length == 0 || key.Length > 317 || !QualifiedName().IsMatch(key) || key.Split('/')[^1].Length > 63
-            ? $"'{key}' is not a valid label key ([prefix/]name, name of at most 63 characters)"
-            : null;
-
-    public static string? LabelValueProblem(string value) =>
-        value.Length > 63 || !LabelValue().IsMatch(value) ? $"'{value}' is not a valid label value (at most 63 letters, digits, '-', '_' or '.')" : null;
+    public static string? Dns1123LabelProblem(string value, int maxLength) => KubeNames.Dns1123LabelProblem(value, maxLength);
 
     public static IReadOnlyList<string> ParseList(string flag, string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -47,7 +21,7 @@ public static partial class FlagValues
             if (equals <= 0) throw new ConfigurationException(flag, $"'{item}' is not key=value");
             var key = item[..equals];
             var value = item[(equals + 1)..];
-            var problem = LabelKeyProblem(key) ?? LabelValueProblem(value);
+            var problem = KubeNames.LabelKeyProblem(key) ?? KubeNames.LabelValueProblem(value);
             if (problem is not null) throw new ConfigurationException(flag, problem);
             labels[key] = value;
         }
@@ -64,14 +38,11 @@ public static partial class FlagValues
             var colon = item.LastIndexOf(':');
             if (colon <= 0) throw new ConfigurationException(flag, $"'{item}' is not key[=value]:Effect");
             var effect = item[(colon + 1)..];
-            if (!TaintEffects.Contains(effect))
-                throw new ConfigurationException(flag, $"'{item}' has effect '{effect}'; use NoSchedule, PreferNoSchedule or NoExecute");
             var keyValue = item[..colon];
             var equals = keyValue.IndexOf('=');
             var key = equals < 0 ? keyValue : keyValue[..equals];
             var value = equals < 0 ? null : keyValue[(equals + 1)..];
-            var problem = LabelKeyProblem(key) ?? (value is null ? null : LabelValueProblem(value));
-            if (problem is not null) throw new ConfigurationException(flag, problem);
+            if (KubeNames.TaintProblem(key, value, effect) is { } problem) throw new ConfigurationException(flag, $"'{item}': {problem}");
             taints.Add(new V1Taint { Key = key, Value = value, Effect = effect });
         }
 
@@ -95,16 +66,14 @@ public static partial class FlagValues
     public static string? ParseHttpsUrl(string flag, string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || string.IsNullOrEmpty(uri.Host))
-            throw new ConfigurationException(flag, $"'{text}' is not an absolute https URL");
+        if (KubeNames.HttpsUrlProblem(text) is { } problem) throw new ConfigurationException(flag, problem);
         return text;
     }
 
     public static string? ParseUrl(string flag, string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "socks5"))
-            throw new ConfigurationException(flag, $"'{text}' is not an absolute http, https or socks5 URL");
+        if (KubeNames.ProxyUrlProblem(text) is { } problem) throw new ConfigurationException(flag, problem);
         return text;
     }
 }

@@ -17,7 +17,11 @@ public sealed record RoleDefinition(
     KagentRole Role,
     CommonOptions Common,
     IReadOnlyList<ClusterConnection> Connections,
-    Action<IServiceCollection> ConfigureServices);
+    Action<IServiceCollection> ConfigureServices)
+{
+    /// <summary>The TLS endpoint for admission webhooks, when the role serves one.</summary>
+    public SecureServing? Secure { get; init; }
+}
 
 /// <summary>
 /// The ASP.NET Core host both roles run in: structured logging, /healthz, /livez and /readyz on the health-probe
@@ -30,7 +34,8 @@ public static class RoleHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "kagent" });
         builder.Configuration.Sources.Clear();
         ConfigureLogging(builder.Logging, role.Common.LogFormat);
-        ConfigureKestrel(builder.WebHost, role.Common);
+        var certificates = role.Secure is null ? null : new CertificateReloader(role.Secure.CertificateFile, role.Secure.KeyFile);
+        ConfigureKestrel(builder.WebHost, role.Common, role.Secure, certificates);
 
         var services = builder.Services;
         services.AddSingleton(role.Common);
@@ -55,7 +60,10 @@ public static class RoleHost
 
         var app = builder.Build();
         MapEndpoints(app, role.Common);
-        app.MapValidationWebhooks();
+        if (role.Secure is not null)
+        {
+            app.MapGroup("").RequireHost(HostPattern(role.Secure.Address)).MapValidationWebhooks();
+        }
         return app;
     }
 
@@ -69,7 +77,7 @@ public static class RoleHost
         }
         catch (IOException e) when (e.InnerException is AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ConfigurationException(FlagForFailedBind(role.Common, e.Message), $"{e.Message.TrimEnd('.')}; choose another port");
+            throw new ConfigurationException(FlagForFailedBind(role, e.Message), $"{e.Message.TrimEnd('.')}; choose another port");
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kagent");
@@ -107,14 +115,27 @@ public static class RoleHost
         }
     }
 
-    private static void ConfigureKestrel(IWebHostBuilder webHost, CommonOptions common)
+    private static void ConfigureKestrel(IWebHostBuilder webHost, CommonOptions common, SecureServing? secure, CertificateReloader? certificates)
     {
         webHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            foreach (var address in ListenAddresses(common))
+            var addresses = ListenAddresses(common).ToList();
+            foreach (var address in addresses)
             {
                 kestrel.Listen(address.Address, address.Port);
+            }
+
+            // With every endpoint disabled Kestrel would fall back to localhost:5000; take an unused loopback port instead.
+            if (addresses.Count == 0 && secure is null) kestrel.Listen(System.Net.IPAddress.Loopback, 0);
+
+            if (secure is not null)
+            {
+                kestrel.Listen(secure.Address.Address, secure.Address.Port, listen => listen.UseHttps(https =>
+                {
+                    https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                    https.ServerCertificateSelector = (_, _) => certificates!.Current;
+                }));
             }
         });
     }
@@ -144,8 +165,10 @@ public static class RoleHost
 
     private static string HostPattern(BindAddress address) => $"*:{address.Port}";
 
-    private static string FlagForFailedBind(CommonOptions common, string message)
+    private static string FlagForFailedBind(RoleDefinition role, string message)
     {
+        var common = role.Common;
+        if (role.Secure is { } secure && message.Contains($":{secure.Address.Port}")) return "--secure-port";
         if (common.HealthProbeBindAddress is { } health && message.Contains($":{health.Port}")) return "--health-probe-bind-address";
         return "--metrics-bind-address";
     }

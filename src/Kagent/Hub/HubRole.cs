@@ -1,6 +1,7 @@
 using Kagent.Configuration;
 using Kagent.Hosting;
 using Kagent.Kube;
+using Kagent.Onboarding;
 
 namespace Kagent.Hub;
 
@@ -16,7 +17,10 @@ public static class HubRole
         return new RoleDefinition(KagentRole.Hub, options.Common, [karmada], services =>
         {
             services.AddSingleton(options);
-            services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection);
-        });
+            services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection).AddOnboarding();
+        })
+        {
+            Secure = options.Secure,
+        };
     }
 }

@@ -1,0 +1,44 @@
+namespace Kagent.Api.V1Alpha1;
+
+/// <summary>Phases, conditions, reasons, names and identities of onboarding.</summary>
+public static class OnboardingConstants
+{
+    public const string PhasePending = "Pending";
+    public const string PhaseAccepted = "Accepted";
+    public const string PhaseRegistered = "Registered";
+    public const string PhaseDenied = "Denied";
+    public const string PhaseDeregistering = "Deregistering";
+
+    public const string ConditionAccepted = "Accepted";
+    public const string ConditionPolicyCompliant = "PolicyCompliant";
+    public const string ConditionRegistered = "Registered";
+
+    public const string ReasonApproved = "Approved";
+    public const string ReasonAutoAccepted = "AutoAccepted";
+    public const string ReasonAwaitingApproval = "AwaitingApproval";
+    public const string ReasonCompliant = "Compliant";
+    public const string ReasonPolicyViolation = "PolicyViolation";
+    public const string ReasonClusterCreated = "ClusterCreated";
+    public const string ReasonClusterUpdated = "ClusterUpdated";
+    public const string ReasonClusterNameTaken = "ClusterNameTaken";
+    public const string ReasonNotAccepted = "NotAccepted";
+    public const string ReasonDeregistering = "Deregistering";
+
+    /// <summary>Runs before a ClusterRegistration goes: removes its Karmada Cluster and heartbeat Lease.</summary>
+    public const string DeregisterFinalizer = "kagent.io/deregister";
+
+    /// <summary>On a Karmada Cluster: the ClusterRegistration it was created for.</summary>
+    public const string RegistrationLabel = "kagent.io/registration";
+
+    /// <summary>The verb a SubjectAccessReview checks before someone sets spec.accepted: true.</summary>
+    public const string ApproveVerb = "approve";
+
+    /// <summary>Agents authenticate as system:kagent:agent:&lt;cluster&gt; in this group.</summary>
+    public const string AgentGroup = "system:kagent:agents";
+
+    public const string AgentUserPrefix = "system:kagent:agent:";
+
+    public const string Plural = "clusterregistrations";
+
+    public static string AgentUserFor(string cluster) => AgentUserPrefix + cluster;
+}

@@ -1,0 +1,31 @@
+using k8s.Models;
+
+namespace Kagent.Operator.Entities;
+
+/// <summary>Status conditions as apimachinery's meta.SetStatusCondition keeps them: lastTransitionTime moves only when the status does.</summary>
+public static class Conditions
+{
+    public static IList<V1Condition> Set(IList<V1Condition>? conditions, string type, bool status, string reason, string message, long? observedGeneration, DateTime now)
+    {
+        var list = conditions?.ToList() ?? [];
+        var value = status ? "True" : "False";
+        var existing = list.FirstOrDefault(c => c.Type == type);
+        if (existing is null)
+        {
+            list.Add(new V1Condition { Type = type, Status = value, Reason = reason, Message = message, ObservedGeneration = observedGeneration, LastTransitionTime = now });
+            return list;
+        }
+
+        if (existing.Status != value) existing.LastTransitionTime = now;
+        existing.Status = value;
+        existing.Reason = reason;
+        existing.Message = message;
+        existing.ObservedGeneration = observedGeneration;
+        return list;
+    }
+
+    public static bool IsTrue(IEnumerable<V1Condition>? conditions, string type) =>
+        conditions?.Any(c => c.Type == type && c.Status == "True") == true;
+
+    public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) => conditions?.FirstOrDefault(c => c.Type == type);
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Kagent.Api.V1Alpha1;
+using Kagent.Kube;
+using Kagent.Operator.Client;
+using Kagent.Operator.Webhooks;
+
+namespace Kagent.Onboarding;
+
+/// <summary>
+/// Admission for ClusterRegistrations: shape, immutable and unique clusterID, onboarding policies, agents writing
+/// only their own registration and never approving it, and approval only by users allowed to approve.
+/// </summary>
+public sealed class ClusterRegistrationWebhook(
+    [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
+    ApprovalAuthorizer approvals) : ValidationWebhook<ClusterRegistration>
+{
+    public override async Task<ValidationResult> CreateAsync(ClusterRegistration entity, AdmissionContext context, CancellationToken cancellationToken) =>
+        Deny(RegistrationRules.Problems(entity))
+        ?? AgentProblem(entity, context, acceptedChanged: entity.Spec.Accepted == true)
+        ?? await ClusterIdProblemAsync(entity, cancellationToken)
+        ?? await PolicyAndApprovalProblemAsync(entity, approving: entity.Spec.Accepted == true, context, cancellationToken)
+        ?? ValidationResult.Success();
+
+    public override async Task<ValidationResult> UpdateAsync(ClusterRegistration oldEntity, ClusterRegistration newEntity, AdmissionContext context, CancellationToken cancellationToken)
+    {
+        var acceptedChanged = oldEntity.Spec.Accepted != newEntity.Spec.Accepted;
+        if (AgentProblem(newEntity, context, acceptedChanged) is { } agentProblem) return agentProblem;
+
+        // Metadata-only writes (finalizers, labels) must pass even when a policy changed since: registrations
+        // that no longer comply are marked, not locked.
+        if (SameSpec(oldEntity, newEntity)) return ValidationResult.Success();
+
+        if (!string.IsNullOrEmpty(oldEntity.Spec.ClusterId) && oldEntity.Spec.ClusterId != newEntity.Spec.ClusterId)
+            return ValidationResult.Fail($"spec.clusterID: may not change once set (it is {oldEntity.Spec.ClusterId}; this request sets {newEntity.Spec.ClusterId ?? "nothing"}): " +
+                                         "another cluster may not take over this registration's name");
+
+        return Deny(RegistrationRules.Problems(newEntity))
+               ?? await ClusterIdProblemAsync(newEntity, cancellationToken)
+               ?? await PolicyAndApprovalProblemAsync(newEntity, approving: oldEntity.Spec.Accepted != true && newEntity.Spec.Accepted == true, context, cancellationToken)
+               ?? ValidationResult.Success();
+    }
+
+    public override Task<ValidationResult> DeleteAsync(ClusterRegistration entity, AdmissionContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(AgentProblem(entity, context, acceptedChanged: false) ?? ValidationResult.Success());
+
+    private static ValidationResult? AgentProblem(ClusterRegistration entity, AdmissionContext context, bool acceptedChanged)
+    {
+        if (AgentIdentity.ClusterOf(context.User) is not { } cluster) return null;
+        if (cluster != entity.Metadata.Name)
+            return ValidationResult.Fail($"metadata.name: {context.User.Username} may write only its own ClusterRegistration" +
+                                         (cluster.Length > 0 ? $" ('{cluster}'), not '{entity.Metadata.Name}'" : ""), 403);
+        return acceptedChanged ? ValidationResult.Fail("spec.accepted: agents may not set it; an approver or an auto-accepting OnboardingPolicy does", 403) : null;
+    }
+
+    private async Task<ValidationResult?> ClusterIdProblemAsync(ClusterRegistration entity, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(entity.Spec.ClusterId)) return null;
+        var all = await new EntityClient<ClusterRegistration>(client).ListAsync(cancellationToken: cancellationToken);
+        var holder = all.Items.FirstOrDefault(r => r.Spec.ClusterId == entity.Spec.ClusterId && r.Metadata.Name != entity.Metadata.Name);
+        return holder is null ? null
+            : ValidationResult.Fail($"spec.clusterID: {entity.Spec.ClusterId} is already registered as '{holder.Metadata.Name}'; one cluster may hold one registration");
+    }
+
+    private async Task<ValidationResult?> PolicyAndApprovalProblemAsync(ClusterRegistration entity, bool approving, AdmissionContext context, CancellationToken cancellationToken)
+    {
+        var policies = (await new EntityClient<OnboardingPolicy>(client).ListAsync(cancellationToken: cancellationToken)).Items.ToList();
+        var violations = PolicyRules.Violations(entity, policies);
+        if (violations.Count > 0) return Deny(violations);
+        if (!approving || PolicyRules.AutoAccepts(policies, violations)) return null;
+        return await approvals.MayApproveAsync(context.User, entity.Metadata.Name, cancellationToken)
+            ? null
+            : ValidationResult.Fail($"spec.accepted: {context.User.Username} may not approve cluster registrations " +
+                                    $"(needs verb '{OnboardingConstants.ApproveVerb}' on {OnboardingConstants.Plural}.{KagentConstants.Group})", 403);
+    }
+
+    private static ValidationResult? Deny(IReadOnlyList<string> problems) =>
+        problems.Count == 0 ? null : ValidationResult.Fail(string.Join("; ", problems));
+
+    private static bool SameSpec(ClusterRegistration a, ClusterRegistration b) =>
+        JsonSerializer.Serialize(a.Spec, KubeJson.Options) == JsonSerializer.Serialize(b.Spec, KubeJson.Options);
+}
+
+/// <summary>Admission for OnboardingPolicies: a pattern that compiles, a version that parses, valid label keys.</summary>
+public sealed class OnboardingPolicyWebhook : ValidationWebhook<OnboardingPolicy>
+{
+    public override Task<ValidationResult> CreateAsync(OnboardingPolicy entity, AdmissionContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(Validate(entity));
+
+    public override Task<ValidationResult> UpdateAsync(OnboardingPolicy oldEntity, OnboardingPolicy newEntity, AdmissionContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(Validate(newEntity));
+
+    private static ValidationResult Validate(OnboardingPolicy policy)
+    {
+        var problems = PolicyRules.Problems(policy);
+        return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Fail(string.Join("; ", problems));
+    }
+}

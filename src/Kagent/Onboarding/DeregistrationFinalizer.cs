@@ -1,0 +1,75 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using Kagent.Api.Karmada;
+using Kagent.Api.V1Alpha1;
+using Kagent.Kube;
+using Kagent.Operator.Client;
+using Kagent.Operator.Controllers;
+using Kagent.Operator.Events;
+
+namespace Kagent.Onboarding;
+
+/// <summary>
+/// Before a ClusterRegistration goes: deletes its Karmada Cluster and waits until it is gone (and, where Karmada is
+/// removing it, the execution namespace karmada-es-&lt;cluster&gt;), removes the heartbeat Lease, then lets go.
+/// So no Cluster is left without its registration, and no registration disappears before its Cluster.
+/// </summary>
+public sealed class DeregistrationFinalizer(
+    [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
+    KarmadaClusters clusters,
+    EventRecorder events,
+    ILogger<DeregistrationFinalizer> logger) : IEntityFinalizer<ClusterRegistration>
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+
+    public async Task<ReconciliationResult<ClusterRegistration>> FinalizeAsync(ClusterRegistration registration, CancellationToken cancellationToken)
+    {
+        var name = registration.Metadata.Name;
+        await MarkDeregisteringAsync(registration, cancellationToken);
+
+        if (!await clusters.DeleteAsync(registration, cancellationToken))
+            return ReconciliationResult<ClusterRegistration>.Failure(registration, $"waiting for Karmada Cluster {name} to be deleted", requeueAfter: Poll);
+
+        if (await ExecutionSpaceTerminatingAsync(name, cancellationToken))
+            return ReconciliationResult<ClusterRegistration>.Failure(registration, $"waiting for Karmada to remove namespace {KarmadaConstants.ExecutionSpaceFor(name)}", requeueAfter: Poll);
+
+        try
+        {
+            await client.CoordinationV1.DeleteNamespacedLeaseAsync(name, KarmadaConstants.ClusterNamespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+
+        logger.LogInformation("Deregistered cluster {Cluster}: Karmada Cluster and heartbeat Lease removed", name);
+        await events.NormalAsync(ObjectReferences.For(registration), "Deregistered", $"Karmada Cluster {name} and its heartbeat Lease were removed", cancellationToken);
+        return ReconciliationResult<ClusterRegistration>.Success(registration);
+    }
+
+    private async Task<bool> ExecutionSpaceTerminatingAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var ns = await client.CoreV1.ReadNamespaceAsync(KarmadaConstants.ExecutionSpaceFor(name), cancellationToken: cancellationToken);
+            return ns.Metadata.DeletionTimestamp is not null;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private async Task MarkDeregisteringAsync(ClusterRegistration registration, CancellationToken cancellationToken)
+    {
+        if (registration.Status.Phase == OnboardingConstants.PhaseDeregistering) return;
+        registration.Status.Phase = OnboardingConstants.PhaseDeregistering;
+        try
+        {
+            await new EntityClient<ClusterRegistration>(client).ReplaceStatusAsync(registration, cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        {
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Kagent.Api.V1Alpha1;
+using Kagent.Kube;
+using Kagent.Operator.Client;
+using Kagent.Operator.Controllers;
+using Kagent.Operator.Events;
+using Kagent.Operator.Hosting;
+
+namespace Kagent.Onboarding;
+
+public static class OnboardingServices
+{
+    /// <summary>The hub's onboarding: admission webhooks, the registration controller and its deregistration finalizer.</summary>
+    public static OperatorBuilder AddOnboarding(this OperatorBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ControllerTrigger<ClusterRegistration>>();
+        services.AddSingleton<OnboardingPolicies>();
+        services.AddHostedService(sp => sp.GetRequiredService<OnboardingPolicies>());
+        services.AddSingleton<KarmadaClusters>();
+        services.AddSingleton<ApprovalAuthorizer>();
+        services.AddSingleton(sp => new EventRecorder(sp.GetRequiredKeyedService<KubeClient>(ClusterNames.Karmada),
+            new EventRecorderOptions { Component = "kagent-hub" }, sp.GetRequiredService<ILogger<EventRecorder>>()));
+        return builder
+            .AddValidationWebhook<ClusterRegistrationWebhook, ClusterRegistration>()
+            .AddValidationWebhook<OnboardingPolicyWebhook, OnboardingPolicy>()
+            .AddFinalizer<DeregistrationFinalizer, ClusterRegistration>(OnboardingConstants.DeregisterFinalizer)
+            .AddController<RegistrationController, ClusterRegistration>(new ControllerOptions { Concurrency = 4 });
+    }
+}

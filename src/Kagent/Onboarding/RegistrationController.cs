@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json;
+using k8s.Autorest;
+using Kagent.Api.Karmada;
+using Kagent.Api.V1Alpha1;
+using Kagent.Kube;
+using Kagent.Operator.Client;
+using Kagent.Operator.Controllers;
+using Kagent.Operator.Entities;
+using Kagent.Operator.Events;
+using C = Kagent.Api.V1Alpha1.OnboardingConstants;
+
+namespace Kagent.Onboarding;
+
+/// <summary>
+/// Turns accepted, compliant ClusterRegistrations into Karmada Clusters; keeps the phase and the Accepted,
+/// PolicyCompliant and Registered conditions current, with an Event for each phase transition. A registration that
+/// stops complying after it registered is marked, never torn down.
+/// </summary>
+public sealed class RegistrationController(
+    [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
+    OnboardingPolicies policies,
+    KarmadaClusters clusters,
+    EventRecorder events,
+    TimeProvider time) : IEntityController<ClusterRegistration>
+{
+    public async Task<ReconciliationResult<ClusterRegistration>> ReconcileAsync(ClusterRegistration registration, CancellationToken cancellationToken)
+    {
+        await policies.Synced.WaitAsync(cancellationToken);
+        var current = policies.Current;
+        var violations = PolicyRules.Violations(registration, current);
+        var acceptedReason = registration.Spec.Accepted == true ? C.ReasonApproved
+            : PolicyRules.AutoAccepts(current, violations) ? C.ReasonAutoAccepted
+            : null;
+        var wasRegistered = Conditions.IsTrue(registration.Status.Conditions, C.ConditionRegistered);
+
+        var status = Copy(registration.Status);
+        var now = time.GetUtcNow().UtcDateTime;
+        var generation = registration.Metadata.Generation;
+        status.Conditions = Conditions.Set(status.Conditions, C.ConditionPolicyCompliant, violations.Count == 0,
+            violations.Count == 0 ? C.ReasonCompliant : C.ReasonPolicyViolation,
+            violations.Count == 0 ? $"complies with {current.Count} OnboardingPolicy object(s)" : string.Join("; ", violations), generation, now);
+        status.Conditions = Conditions.Set(status.Conditions, C.ConditionAccepted, acceptedReason is not null,
+            acceptedReason ?? C.ReasonAwaitingApproval,
+            acceptedReason switch
+            {
+                C.ReasonApproved => "approved: spec.accepted is true",
+                C.ReasonAutoAccepted => "accepted by an auto-accepting OnboardingPolicy",
+                _ => ApprovalHint(registration.Metadata.Name),
+            }, generation, now);
+
+        string message;
+        if (violations.Count > 0 && !wasRegistered)
+        {
+            status.Phase = C.PhaseDenied;
+            message = "not registered: " + string.Join("; ", violations);
+            status.Conditions = Conditions.Set(status.Conditions, C.ConditionRegistered, false, C.ReasonPolicyViolation, message, generation, now);
+        }
+        else if (acceptedReason is null && !wasRegistered)
+        {
+            status.Phase = C.PhasePending;
+            message = "waiting for approval; " + ApprovalHint(registration.Metadata.Name);
+            status.Conditions = Conditions.Set(status.Conditions, C.ConditionRegistered, false, C.ReasonNotAccepted, message, generation, now);
+        }
+        else
+        {
+            var (outcome, cluster) = await clusters.EnsureAsync(registration, cancellationToken);
+            if (outcome == ClusterSync.NameTaken)
+            {
+                status.Phase = C.PhaseDenied;
+                message = $"a Karmada Cluster named {registration.Metadata.Name} already exists for another cluster (spec.id {cluster!.Spec.Id}); it is left alone";
+                status.Conditions = Conditions.Set(status.Conditions, C.ConditionRegistered, false, C.ReasonClusterNameTaken, message, generation, now);
+            }
+            else
+            {
+                status.Phase = C.PhaseRegistered;
+                message = $"Karmada Cluster {registration.Metadata.Name} (uid {cluster!.Metadata.Uid}) is registered in Pull mode";
+                status.Conditions = Conditions.Set(status.Conditions, C.ConditionRegistered, true,
+                    outcome == ClusterSync.Created ? C.ReasonClusterCreated : C.ReasonClusterUpdated, message, generation, now);
+                status.ClusterUid = cluster.Metadata.Uid;
+                status.RegisteredTime ??= now;
+                if (outcome == ClusterSync.Created)
+                    await events.NormalAsync(ObjectReferences.For(cluster), "Registered", $"registered by Kagent from ClusterRegistration {registration.Metadata.Name}", cancellationToken);
+            }
+        }
+
+        status.ObservedGeneration = generation;
+        if (status.Phase != registration.Status.Phase)
+        {
+            var type = status.Phase is C.PhaseDenied ? "Warning" : "Normal";
+            await events.RecordAsync(ObjectReferences.For(registration), type, status.Phase!, message, cancellationToken);
+        }
+
+        await WriteStatusAsync(registration, status, cancellationToken);
+        return ReconciliationResult<ClusterRegistration>.Success(registration);
+    }
+
+    private async Task WriteStatusAsync(ClusterRegistration registration, ClusterRegistrationStatus status, CancellationToken cancellationToken)
+    {
+        if (Json(status) == Json(registration.Status)) return;
+        registration.Status = status;
+        try
+        {
+            await new EntityClient<ClusterRegistration>(client).ReplaceStatusAsync(registration, cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+        {
+            // A newer version (or the deletion) is on its way through the watch; it will be reconciled.
+        }
+    }
+
+    public static string ApprovalHint(string name) =>
+        $"a user allowed to '{C.ApproveVerb}' {C.Plural}.{KagentConstants.Group} approves with: " +
+        $"kubectl patch clusterregistration {name} --type merge -p '{{\"spec\":{{\"accepted\":true}}}}'";
+
+    private static ClusterRegistrationStatus Copy(ClusterRegistrationStatus status) =>
+        JsonSerializer.Deserialize<ClusterRegistrationStatus>(JsonSerializer.Serialize(status, KubeJson.Options), KubeJson.Options)!;
+
+    private static string Json(ClusterRegistrationStatus status) => JsonSerializer.Serialize(status, KubeJson.Options);
+}

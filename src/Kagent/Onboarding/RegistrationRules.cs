@@ -1,0 +1,66 @@
+using Kagent.Api.Karmada;
+using Kagent.Api.V1Alpha1;
+using Kagent.Validation;
+
+namespace Kagent.Onboarding;
+
+/// <summary>The shape every ClusterRegistration must have, whatever the policies say. Each problem names its field.</summary>
+public static class RegistrationRules
+{
+    public static IReadOnlyList<string> Problems(ClusterRegistration registration)
+    {
+        var problems = new List<string>();
+        void Check(string field, string? problem)
+        {
+            if (problem is not null) problems.Add($"{field}: {problem}");
+        }
+
+        var spec = registration.Spec;
+        Check("metadata.name", KubeNames.Dns1123LabelProblem(registration.Metadata.Name, KarmadaConstants.MaxClusterNameLength));
+        if (spec.ClusterId is { } id && (id.Length == 0 || id.Length > 128000)) Check("spec.clusterID", "must be between 1 and 128000 characters");
+        if (spec.ApiEndpoint is not null) Check("spec.apiEndpoint", KubeNames.HttpsUrlProblem(spec.ApiEndpoint));
+        if (spec.ProxyUrl is not null) Check("spec.proxyURL", KubeNames.ProxyUrlProblem(spec.ProxyUrl));
+        if (spec.SyncMode is not null && spec.SyncMode != KarmadaConstants.SyncModePull)
+            Check("spec.syncMode", $"'{spec.SyncMode}' is not supported; Kagent registers Pull clusters only");
+        if (spec.KubernetesVersion is not null && !KubernetesVersion.TryParse(spec.KubernetesVersion, out _))
+            Check("spec.kubernetesVersion", $"'{spec.KubernetesVersion}' is not a version such as v1.20.2");
+
+        var zones = spec.Zones ?? [];
+        for (var i = 0; i < zones.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(zones[i]) || zones[i].Length > 63) Check($"spec.zones[{i}]", $"'{zones[i]}' must be 1 to 63 characters");
+            else if (zones.Take(i).Contains(zones[i])) Check($"spec.zones[{i}]", $"'{zones[i]}' is listed twice");
+        }
+
+        foreach (var (key, value) in spec.Labels ?? new Dictionary<string, string>())
+        {
+            Check($"spec.labels[{key}]", KubeNames.LabelKeyProblem(key) ?? KubeNames.LabelValueProblem(value));
+        }
+
+        var taints = spec.Taints ?? [];
+        for (var i = 0; i < taints.Count; i++)
+        {
+            var taint = taints[i];
+            Check($"spec.taints[{i}]", KubeNames.TaintProblem(taint.Key, taint.Value, taint.Effect));
+            if (taints.Take(i).Any(t => t.Key == taint.Key && t.Effect == taint.Effect))
+                Check($"spec.taints[{i}]", $"taint '{taint.Key}:{taint.Effect}' is listed twice");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>A Kubernetes version such as v1.20.2, 1.20 or v1.28.3-eks-1234 (the suffix is ignored).</summary>
+public static class KubernetesVersion
+{
+    public static bool TryParse(string? text, out Version version)
+    {
+        version = new Version(0, 0);
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        var core = text.Trim().TrimStart('v', 'V').Split('-', '+')[0];
+        var parts = core.Split('.');
+        if (parts.Length is < 2 or > 3 || parts.Any(p => !int.TryParse(p, out var n) || n < 0)) return false;
+        version = new Version(int.Parse(parts[0]), int.Parse(parts[1]), parts.Length == 3 ? int.Parse(parts[2]) : 0);
+        return true;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kagent.Api.V1Alpha1;
+using Kagent.Onboarding;
+using Kagent.Operator.Client;
+using Kagent.Testing;
+using Kagent.Testing.Fixtures;
+using Kagent.Testing.Pki;
+using Kagent.Testing.Servers;
+using Xunit;
+
+namespace Kagent.Tests.Onboarding;
+
+/// <summary>
+/// A fleet of its own (onboarding webhooks apply cluster-wide) with a real `kagent hub` process that runs as the
+/// ServiceAccount config/rbac binds, reached by kube-apiserver through a ValidatingWebhookConfiguration.
+/// Agents run as system:kagent:agent:&lt;cluster&gt; in the control plane and as the config/agent ServiceAccount in members.
+/// </summary>
+public sealed class OnboardingFixture : IAsyncLifetime
+{
+    public const string HubUser = "system:serviceaccount:kagent-system:kagent-hub";
+    public const string AgentServiceAccount = "system:serviceaccount:kagent-system:kagent-agent";
+    private static readonly string[] ServiceAccountGroups = ["system:serviceaccounts", "system:serviceaccounts:kagent-system"];
+    private ServerProcess? _hub;
+
+    public Fleet Fleet { get; private set; } = null!;
+
+    public ControlPlane ControlPlane => Fleet.ControlPlane;
+
+    public string HubLog => Path.Combine(Fleet.Root, "kagent-hub.log");
+
+    public EntityClient<ClusterRegistration> Registrations => new(ControlPlane.Admin);
+
+    public async Task InitializeAsync()
+    {
+        Fleet = await Fleet.StartAsync(TestDirectories.NewRoot("onboarding"), ["member1", "member2", "member3"]);
+        await ControlPlane.EnsureNamespaceAsync("kagent-system");
+        await KubectlApplyAsync(ControlPlane, "config/rbac");
+        foreach (var member in Fleet.Members.Values) await KubectlApplyAsync(member, "config/agent/rbac.yaml");
+
+        var ca = CertificateAuthority.Create("kagent-hub-ca");
+        var serving = ca.IssueServing("kagent-hub", ["localhost"], [IPAddress.Loopback]);
+        var dir = Fleet.Root;
+        serving.WriteTo(Path.Combine(dir, "hub.crt"), Path.Combine(dir, "hub.key"));
+        var hubKubeconfig = Path.Combine(dir, "hub.kubeconfig");
+        await File.WriteAllTextAsync(hubKubeconfig, ControlPlane.Server.KubeconfigFor(HubUser, ServiceAccountGroups));
+        var port = FreePort.Next();
+        _hub = KagentProcess.Start("kagent-hub",
+        [
+            "hub", "--kubeconfig", hubKubeconfig, "--bind-address", "127.0.0.1", "--secure-port", port.ToString(),
+            "--tls-cert-file", Path.Combine(dir, "hub.crt"), "--tls-private-key-file", Path.Combine(dir, "hub.key"),
+            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text",
+        ], HubLog);
+
+        await ControlPlane.Admin.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(
+            WebhookConfigurations.Onboarding(WebhookConfigurations.ViaUrl($"https://127.0.0.1:{port}", Encoding.UTF8.GetBytes(ca.CertificatePem))));
+
+        // The webhook is in effect once an invalid registration is refused by it.
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                await Registrations.CreateAsync(new ClusterRegistration { Metadata = new V1ObjectMeta { Name = "probe" }, Spec = new ClusterRegistrationSpec { ApiEndpoint = "http://probe" } });
+                await Registrations.DeleteAsync("probe");
+                return false;
+            }
+            catch (HttpOperationException e) when (e.Response.Content.Contains("spec.apiEndpoint"))
+            {
+                return true;
+            }
+        }, TimeSpan.FromSeconds(60), "onboarding webhook in effect\n" + HubLogTail());
+    }
+
+    public async Task DisposeAsync()
+    {
+        _hub?.Dispose();
+        if (Fleet is not null) await Fleet.DisposeAsync();
+    }
+
+    public string HubLogTail() => _hub?.LogTail(40) ?? "";
+
+    /// <summary>The control-plane kubeconfig of an agent identity, as written to a file.</summary>
+    public string AgentKarmadaKubeconfig(string cluster)
+    {
+        var path = Path.Combine(Fleet.Root, $"agent-{cluster}-karmada.kubeconfig");
+        File.WriteAllText(path, ControlPlane.Server.KubeconfigFor(OnboardingConstants.AgentUserFor(cluster), OnboardingConstants.AgentGroup));
+        return path;
+    }
+
+    /// <summary>The member kubeconfig of the agent's ServiceAccount (bound by config/agent/rbac.yaml).</summary>
+    public string AgentMemberKubeconfig(string member)
+    {
+        var path = Path.Combine(Fleet.Root, $"agent-{member}-member.kubeconfig");
+        File.WriteAllText(path, Fleet.Member(member).Server.KubeconfigFor(AgentServiceAccount, ServiceAccountGroups));
+        return path;
+    }
+
+    /// <summary>Starts `kagent agent` for a cluster name against a member's API server.</summary>
+    public ServerProcess StartAgent(string clusterName, string member, params string[] extra) =>
+        KagentProcess.Start($"agent-{clusterName}",
+        [
+            "agent", "--cluster-name", clusterName,
+            "--karmada-kubeconfig", AgentKarmadaKubeconfig(clusterName),
+            "--kubeconfig", AgentMemberKubeconfig(member),
+            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text",
+            .. extra,
+        ], Path.Combine(Fleet.Root, $"agent-{clusterName}-{Guid.NewGuid().ToString("N")[..4]}.log"));
+
+    public async Task<ClusterRegistration> WaitForPhaseAsync(string name, string phase, TimeSpan timeout) =>
+        (await Eventually.MatchAsync(() => Registrations.GetAsync(name), r => r?.Status.Phase == phase, timeout,
+            $"registration {name} in phase {phase}\nhub log:\n{HubLogTail()}"))!;
+
+    public static async Task KubectlApplyAsync(TestCluster cluster, string relativePath)
+    {
+        var path = Path.Combine(RepositoryRoot.Find(), relativePath);
+        string[] source = Directory.Exists(path) ? ["-k", path] : ["-f", path];
+        var result = await ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl, ["--kubeconfig", cluster.AdminKubeconfigPath, "apply", .. source], TimeSpan.FromSeconds(60));
+        if (result.ExitCode != 0) throw new InvalidOperationException($"kubectl apply {relativePath} failed: {result.Output}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class OnboardingCollection : ICollectionFixture<OnboardingFixture>
+{
+    public const string Name = "onboarding";
+}
