@@ -34,6 +34,13 @@ FLEET=("dotnet" "$ROOT/hack/Kagent.LocalFleet/bin/$CONFIGURATION/net10.0/kagent-
 "${FLEET[@]}" up "$DIR" "$MEMBERS" "$NODES"
 # shellcheck disable=SC1091
 source "$DIR/ports.env"
+IFS=',' read -r -a members <<<"$MEMBERS"
+KUBECTL="$BIN/kubectl"
+kc() { "$KUBECTL" --kubeconfig "$DIR/$1.kubeconfig" "${@:2}" 2>&1 | grep -v '^WARNING: version difference' || true; }
+
+log "applying config/rbac to the control plane and config/agent/rbac.yaml to each member"
+kc karmada apply -k config/rbac >/dev/null
+for m in "${members[@]}"; do kc "$m" apply -f config/agent/rbac.yaml >/dev/null; done
 
 start() { # name, then the kagent arguments
   local name=$1; shift
@@ -42,15 +49,15 @@ start() { # name, then the kagent arguments
   log "$name started (pid $!, log $DIR/logs/$name.log)"
 }
 
-start kagent-hub hub --kubeconfig "$DIR/karmada.kubeconfig" \
+start kagent-hub hub --kubeconfig "$DIR/identities/hub.kubeconfig" \
+  --bind-address 127.0.0.1 --secure-port "$HUB_SECURE_PORT" --tls-cert-file "$DIR/pki/hub.crt" --tls-private-key-file "$DIR/pki/hub.key" \
   --metrics-bind-address "127.0.0.1:$HUB_METRICS_PORT" --health-probe-bind-address "127.0.0.1:$HUB_HEALTH_PORT"
 
-IFS=',' read -r -a members <<<"$MEMBERS"
 for m in "${members[@]}"; do
   key=$(echo "$m" | tr 'a-z-' 'A-Z_')
   metrics_var="AGENT_${key}_METRICS_PORT"; health_var="AGENT_${key}_HEALTH_PORT"
   start "kagent-agent-$m" agent --cluster-name "$m" \
-    --karmada-kubeconfig "$DIR/karmada.kubeconfig" --kubeconfig "$DIR/$m.kubeconfig" \
+    --karmada-kubeconfig "$DIR/identities/agent-$m-karmada.kubeconfig" --kubeconfig "$DIR/identities/agent-$m-member.kubeconfig" \
     --cluster-api-endpoint "$(grep -m1 'server:' "$DIR/$m.kubeconfig" | awk '{print $2}')" \
     --metrics-bind-address "127.0.0.1:${!metrics_var}" --health-probe-bind-address "127.0.0.1:${!health_var}"
 done
@@ -68,6 +75,19 @@ for m in "${members[@]}"; do
   wait_ready "kagent-agent-$m" "${!health_var}"
 done
 
+# Onboarding: each agent has asked to join; the admin approves, and the hub registers the cluster with Karmada.
+phase() { kc karmada get clusterregistration "$1" -o 'jsonpath={.status.phase}'; }
+for m in "${members[@]}"; do
+  for _ in $(seq 1 120); do [ -n "$(phase "$m")" ] && break; sleep 0.5; done
+  log "$m asked to join (phase $(phase "$m")); approving it"
+  kc karmada patch clusterregistration "$m" --type merge -p '{"spec":{"accepted":true}}' >/dev/null
+done
+for m in "${members[@]}"; do
+  for _ in $(seq 1 120); do [ "$(phase "$m")" = Registered ] && break; sleep 0.5; done
+  [ "$(phase "$m")" = Registered ] || { log "$m did not register; see $DIR/logs/kagent-hub.log"; exit 1; }
+  log "$m registered"
+done
+
 cat <<NEXT
 
 The local fleet is up. Kubeconfigs:
@@ -76,8 +96,8 @@ $(for m in "${members[@]}"; do echo "  $m: $DIR/$m.kubeconfig"; done)
 Logs: $DIR/logs/   Process ids: $DIR/pids
 
 Try:
-  kubectl --kubeconfig $DIR/karmada.kubeconfig get ns
-  kubectl --kubeconfig $DIR/karmada.kubeconfig get clusters.cluster.karmada.io
+  kubectl --kubeconfig $DIR/karmada.kubeconfig get clusterregistrations
+  kubectl --kubeconfig $DIR/karmada.kubeconfig get clusters.cluster.karmada.io -o wide
   kubectl --kubeconfig $DIR/${members[0]}.kubeconfig get nodes
   curl -s http://127.0.0.1:$HUB_METRICS_PORT/metrics | grep kagent_
 Stop it with: hack/local-down.sh

@@ -94,6 +94,9 @@ public static class RoleHost
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        // An unready probe is expected while an API server is down; ClusterConnectivity logs the transitions once.
+        logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
         if (format == LogFormat.Json)
         {
             logging.AddJsonConsole(o =>

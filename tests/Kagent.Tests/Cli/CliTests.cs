@@ -15,10 +15,11 @@ public sealed class CliTests
         "--cluster-api-qps", "--cluster-api-burst", "--kube-api-qps", "--kube-api-burst", "--leader-elect", "--leader-elect-lease-duration",
         "--leader-elect-renew-deadline", "--leader-elect-retry-period", "--leader-elect-resource-namespace", "--metrics-bind-address",
         "--health-probe-bind-address" })]
-    [InlineData("hub", new[] { "--kubeconfig", "--context", "--kube-api-qps", "--leader-elect", "--metrics-bind-address", "--health-probe-bind-address" })]
+    [InlineData("hub", new[] { "--kubeconfig", "--context", "--bind-address", "--secure-port", "--tls-cert-file", "--tls-private-key-file", "--kube-api-qps", "--leader-elect", "--metrics-bind-address", "--health-probe-bind-address" })]
+    [InlineData("agent unregister", new[] { "--cluster-name", "--karmada-kubeconfig", "--karmada-context", "--timeout" })]
     public async Task Help_lists_every_flag(string role, string[] flags)
     {
-        var result = await KagentProcess.RunAsync([role, "--help"]);
+        var result = await KagentProcess.RunAsync([.. role.Split(' '), "--help"]);
         Assert.Equal(0, result.ExitCode);
         foreach (var flag in flags) Assert.Contains(flag + " ", result.StandardOutput);
     }
@@ -78,9 +79,20 @@ public sealed class CliTests
     [Fact]
     public async Task Bad_hub_kubeconfig_is_one_clear_line_and_exit_code_2()
     {
-        var result = await KagentProcess.RunAsync(["hub", "--kubeconfig", "/missing/karmada.kubeconfig"]);
+        var result = await KagentProcess.RunAsync(["hub", "--kubeconfig", "/missing/karmada.kubeconfig", "--secure-port", "0"]);
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("kagent: --kubeconfig: /missing/karmada.kubeconfig: no such file", result.StandardError.Trim());
+    }
+
+    [Theory]
+    [InlineData(new[] { "--kubeconfig", "/k" }, "kagent: --tls-cert-file: is required")]
+    [InlineData(new[] { "--tls-cert-file", "/nope.crt", "--tls-private-key-file", "/nope.key" }, "kagent: --tls-cert-file: /nope.crt: no such file")]
+    [InlineData(new[] { "--secure-port", "70000" }, "kagent: --secure-port: 70000 is not a port")]
+    public async Task Bad_hub_serving_flags_are_one_clear_line_and_exit_code_2(string[] arguments, string expected)
+    {
+        var result = await KagentProcess.RunAsync(["hub", .. arguments]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith(expected, result.StandardError.Trim());
     }
 
     [Fact]

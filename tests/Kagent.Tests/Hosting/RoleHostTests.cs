@@ -51,7 +51,7 @@ public sealed class RoleHostTests(FleetFixture fleet)
         var unreachable = Path.Combine(fleet.Fleet.Root, "unreachable.kubeconfig");
         File.WriteAllText(unreachable, Kubeconfig.Render("gone", $"https://127.0.0.1:{FreePort.Next()}", fleet.ControlPlane.Server.ServingCa.CertificatePem, "u", new Credentials.Token("t")));
         var healthPort = FreePort.Next();
-        using var hub = KagentProcess.Start("hub-unreachable", ["hub", "--kubeconfig", unreachable, "--metrics-bind-address", "0", "--health-probe-bind-address", $"127.0.0.1:{healthPort}"],
+        using var hub = KagentProcess.Start("hub-unreachable", ["hub", "--kubeconfig", unreachable, "--secure-port", "0", "--metrics-bind-address", "0", "--health-probe-bind-address", $"127.0.0.1:{healthPort}"],
             Path.Combine(fleet.Fleet.Root, "hub-unreachable.log"));
 
         await Eventually.TrueAsync(() => IsOkAsync($"http://127.0.0.1:{healthPort}/healthz"), TimeSpan.FromSeconds(30), "hub /healthz ok");
@@ -68,7 +68,7 @@ public sealed class RoleHostTests(FleetFixture fleet)
         occupied.Start();
         var port = ((IPEndPoint)occupied.LocalEndpoint).Port;
 
-        var result = await KagentProcess.RunAsync(["hub", "--kubeconfig", fleet.ControlPlane.AdminKubeconfigPath,
+        var result = await KagentProcess.RunAsync(["hub", "--kubeconfig", fleet.ControlPlane.AdminKubeconfigPath, "--secure-port", "0",
             "--metrics-bind-address", $"127.0.0.1:{port}", "--health-probe-bind-address", "0"]);
 
         Assert.Equal(2, result.ExitCode);

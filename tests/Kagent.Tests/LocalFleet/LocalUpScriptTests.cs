@@ -29,6 +29,14 @@ public sealed class LocalUpScriptTests
                 Assert.Contains(namespaces.Items, n => n.Metadata.Name == "kube-system");
             }
 
+            using var karmada = new Kagent.Operator.Client.KubeClient(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(dir, "karmada.kubeconfig")));
+            foreach (var member in new[] { "member1", "member2" })
+            {
+                var registration = await new Kagent.Operator.Client.EntityClient<Kagent.Api.V1Alpha1.ClusterRegistration>(karmada).GetAsync(member);
+                Assert.Equal("Registered", registration?.Status.Phase);
+                Assert.NotNull(await new Kagent.Operator.Client.EntityClient<Kagent.Api.Karmada.Cluster>(karmada).GetAsync(member));
+            }
+
             using var member1 = Kubeconfig.ClientFrom(Path.Combine(dir, "member1.kubeconfig"));
             Assert.Equal(2, (await member1.CoreV1.ListNodeAsync()).Items.Count);
             foreach (var log in new[] { "kagent-hub.log", "kagent-agent-member1.log", "kagent-agent-member2.log", "karmada-kube-apiserver.log" })

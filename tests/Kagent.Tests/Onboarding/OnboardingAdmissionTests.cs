@@ -89,9 +89,7 @@ public sealed class OnboardingAdmissionTests(OnboardingFixture onboarding)
             var claim = await Assert.ThrowsAsync<HttpOperationException>(() => registrations.CreateAsync(NewRegistration("adm-claimer", "shared-id")));
             Assert.EndsWith("spec.clusterID: shared-id is already registered as 'adm-owner'; one cluster may hold one registration", Message(claim));
 
-            var owner = (await registrations.GetAsync("adm-owner"))!;
-            owner.Spec.ClusterId = "another-id";
-            var takeover = await Assert.ThrowsAsync<HttpOperationException>(() => registrations.ReplaceAsync(owner));
+            var takeover = await Assert.ThrowsAsync<HttpOperationException>(() => registrations.MergePatchAsync("adm-owner", new { spec = new { clusterID = "another-id" } }));
             Assert.Contains("spec.clusterID: may not change once set (it is shared-id; this request sets another-id)", Message(takeover));
         }
         finally
