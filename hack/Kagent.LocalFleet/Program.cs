@@ -22,14 +22,48 @@ public static class Program
     private const string AgentServiceAccount = "system:serviceaccount:kagent-system:kagent-agent";
     private static readonly string[] ServiceAccountGroups = ["system:serviceaccounts", "system:serviceaccounts:kagent-system"];
 
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => args switch
     {
-        if (args is not ["up", var dir, var membersText, var nodesText] || !int.TryParse(nodesText, out var nodes))
-        {
-            Console.Error.WriteLine("usage: kagent-local-fleet up DIR MEMBER[,MEMBER...] NODES-PER-MEMBER");
-            return 2;
-        }
+        ["up", var dir, var members, var nodes] when int.TryParse(nodes, out var n) => UpAsync(dir, members, n),
+        ["add-member", var dir, var name, var nodes] when int.TryParse(nodes, out var n) => AddMemberAsync(dir, name, n),
+        _ => Usage(),
+    };
 
+    private static Task<int> Usage()
+    {
+        Console.Error.WriteLine("usage: kagent-local-fleet up DIR MEMBER[,MEMBER...] NODES-PER-MEMBER\n       kagent-local-fleet add-member DIR NAME NODES");
+        return Task.FromResult(2);
+    }
+
+    /// <summary>One more member cluster for a running local fleet, with its agent identities; the script starts its agent.</summary>
+    private static async Task<int> AddMemberAsync(string dir, string name, int nodes)
+    {
+        dir = Path.GetFullPath(dir);
+        var controlPlaneDir = Path.Combine(dir, "clusters", "karmada");
+        if (!File.Exists(Path.Combine(dir, "karmada.kubeconfig"))) throw new InvalidOperationException($"no local fleet in {dir}: run hack/local-up.sh first");
+        Progress($"starting member cluster {name}");
+        var member = await MemberCluster.StartAsync(EnvtestBinaries.Default,
+            new ApiServerOptions { Name = name, WorkDirectory = Path.Combine(dir, "clusters", name), Detached = true, LogDirectory = Path.Combine(dir, "logs") });
+        File.WriteAllText(Path.Combine(dir, $"{name}.kubeconfig"), member.Server.AdminKubeconfig());
+        File.AppendAllText(Path.Combine(dir, "pids"), string.Concat(member.Server.Pids.Select(pid => $"{pid} {name}-server\n")));
+
+        // The control plane's client CA signs the agent's identity, as a CSR signer would.
+        var clientCa = CertificateAuthority.FromFiles(Path.Combine(controlPlaneDir, "client-ca.crt"), Path.Combine(controlPlaneDir, "client-ca.key"));
+        var agentIdentity = clientCa.IssueClient(OnboardingConstants.AgentUserFor(name), [OnboardingConstants.AgentGroup]);
+        var karmadaUrl = File.ReadLines(Path.Combine(dir, "karmada.kubeconfig")).First(l => l.Trim().StartsWith("server:")).Split("server:")[1].Trim();
+        File.WriteAllText(Path.Combine(dir, "identities", $"agent-{name}-karmada.kubeconfig"), Kubeconfig.Render("karmada", karmadaUrl,
+            File.ReadAllText(Path.Combine(controlPlaneDir, "ca.crt")), OnboardingConstants.AgentUserFor(name),
+            new Credentials.ClientCertificate(agentIdentity.CertificatePem, agentIdentity.KeyPem)));
+        File.WriteAllText(Path.Combine(dir, "identities", $"agent-{name}-member.kubeconfig"), member.Server.KubeconfigFor(AgentServiceAccount, ServiceAccountGroups));
+        for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(new SimulatedNode($"{name}-node-{i}"));
+        var key = name.ToUpperInvariant().Replace('-', '_');
+        File.AppendAllText(Path.Combine(dir, "ports.env"), $"AGENT_{key}_METRICS_PORT={FreePort.Next()}\nAGENT_{key}_HEALTH_PORT={FreePort.Next()}\n");
+        Progress($"{name}: {member.Server.Url} ready with {nodes} simulated Ready nodes");
+        return 0;
+    }
+
+    private static async Task<int> UpAsync(string dir, string membersText, int nodes)
+    {
         dir = Path.GetFullPath(dir);
         var members = membersText.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var logs = Path.Combine(dir, "logs");

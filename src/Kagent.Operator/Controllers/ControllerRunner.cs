@@ -115,6 +115,12 @@ internal sealed class ControllerRunner<TEntity, TController>(
             {
                 return;
             }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Someone wrote the object meanwhile; the watch brings the newer version. Not an error.
+                var delay = queue.AddRateLimited(key);
+                logger.LogInformation("{Kind} {Key} changed while being reconciled; retrying in {Delay:0.###}s", Entity.Kind, key, delay.TotalSeconds);
+            }
             catch (Exception e)
             {
                 var delay = queue.AddRateLimited(key);

@@ -66,7 +66,9 @@ public sealed class DeregistrationFinalizer(
         registration.Status.Phase = OnboardingConstants.PhaseDeregistering;
         try
         {
-            await new EntityClient<ClusterRegistration>(client).ReplaceStatusAsync(registration, cancellationToken);
+            // Carry the new resourceVersion on, so that releasing the finalizer afterwards is not a conflict.
+            var updated = await new EntityClient<ClusterRegistration>(client).ReplaceStatusAsync(registration, cancellationToken);
+            registration.Metadata.ResourceVersion = updated.Metadata.ResourceVersion;
         }
         catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
         {

@@ -35,6 +35,16 @@ public sealed class CertificateAuthority
 
     public X509Certificate2 Certificate => _certificate;
 
+    /// <summary>A CA from its PEM files (such as a running test server's client CA).</summary>
+    public static CertificateAuthority FromFiles(string certificatePath, string keyPath)
+    {
+        var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+        var key = ECDsa.Create();
+        var keyPem = File.ReadAllText(keyPath);
+        key.ImportFromPem(keyPem);
+        return new CertificateAuthority(certificate, key, keyPem);
+    }
+
     public static CertificateAuthority Create(string commonName, TimeSpan? lifetime = null)
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -44,8 +44,20 @@ public sealed class LocalUpScriptTests
                 Assert.True(File.Exists(Path.Combine(dir, "logs", log)), $"missing log {log}");
             }
 
+            // The quickstart: a third member asks to join, waits for approval, registers, and leaves again.
+            var added = await RunScriptAsync(Path.Combine(root, "hack/local-member.sh"), environment, TimeSpan.FromMinutes(2), "member3", "1");
+            Assert.True(added.ExitCode == 0, $"local-member.sh failed:\n{added.Output}");
+            var registrations = new Kagent.Operator.Client.EntityClient<Kagent.Api.V1Alpha1.ClusterRegistration>(karmada);
+            await Eventually.TrueAsync(async () => (await registrations.GetAsync("member3"))?.Status.Phase == "Pending", TimeSpan.FromSeconds(30), "member3 pending");
+            await registrations.MergePatchAsync("member3", new { spec = new { accepted = true } });
+            await Eventually.TrueAsync(async () => (await registrations.GetAsync("member3"))?.Status.Phase == "Registered", TimeSpan.FromSeconds(30), "member3 registered");
+            var unregister = await KagentProcess.RunAsync(["agent", "unregister", "--cluster-name", "member3",
+                "--karmada-kubeconfig", Path.Combine(dir, "identities", "agent-member3-karmada.kubeconfig")]);
+            Assert.True(unregister.ExitCode == 0, unregister.Output);
+            Assert.Null(await new Kagent.Operator.Client.EntityClient<Kagent.Api.Karmada.Cluster>(karmada).GetAsync("member3"));
+
             var pids = File.ReadAllLines(Path.Combine(dir, "pids")).Select(l => int.Parse(l.Split(' ')[0])).ToList();
-            Assert.Equal(9, pids.Count);
+            Assert.Equal(12, pids.Count);
 
             var down = await RunScriptAsync(Path.Combine(root, "hack/local-down.sh"), environment, TimeSpan.FromMinutes(1));
             Assert.Equal(0, down.ExitCode);
@@ -71,9 +83,9 @@ public sealed class LocalUpScriptTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunScriptAsync(string script, IDictionary<string, string> environment, TimeSpan timeout)
+    private static async Task<(int ExitCode, string Output)> RunScriptAsync(string script, IDictionary<string, string> environment, TimeSpan timeout, params string[] arguments)
     {
-        var result = await ProcessRunner.RunAsync("bash", [script], timeout, environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
+        var result = await ProcessRunner.RunAsync("bash", [script, .. arguments], timeout, environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
         return (result.ExitCode, result.Output);
     }
 }

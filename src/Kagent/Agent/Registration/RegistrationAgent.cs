@@ -34,13 +34,22 @@ public sealed class RegistrationAgent(
         var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         var lastProgress = DateTime.MinValue;
         string? lastPhase = null;
+        var existed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var clusterId = await ClusterIdentity.ResolveAsync(member, stoppingToken);
                 var version = (await member.Version.GetCodeAsync(stoppingToken)).GitVersion;
+                if (existed && await _registrations.GetAsync(options.ClusterName, cancellationToken: stoppingToken) is null)
+                {
+                    // Deleted while waiting (kagent agent unregister, or an administrator): do not fight it.
+                    logger.LogWarning("ClusterRegistration {Cluster} was deleted; the agent will not register again until it restarts", options.ClusterName);
+                    return;
+                }
+
                 var registration = await EnsureAsync(clusterId, version, stoppingToken);
+                existed = true;
                 state.Observe(registration.Status.Phase, clusterId, registration.Status.ClusterUid);
                 if (registration.Status.Phase == OnboardingConstants.PhaseRegistered)
                 {
