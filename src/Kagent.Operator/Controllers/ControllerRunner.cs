@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Kagent.Operator.Controllers;
 
-/// <summary>Runs one controller while its operator leads: a watch cache feeds a work queue that workers drain.</summary>
+/// <summary>Work that runs only while the operator leads: a controller, or a leader service such as a heartbeat.</summary>
 public interface IControllerRunner
 {
     string Name { get; }
@@ -20,6 +20,7 @@ public interface IControllerRunner
     Task RunAsync(CancellationToken cancellationToken);
 }
 
+/// <summary>Runs one controller: a watch cache feeds a work queue that workers drain.</summary>
 internal sealed class ControllerRunner<TEntity, TController>(
     IServiceProvider services,
     KubeClient client,

@@ -31,6 +31,14 @@ public sealed class OperatorBuilder(IServiceCollection services, OperatorOptions
         return this;
     }
 
+    /// <summary>A long-running loop that, like controllers, runs only while this replica leads (a heartbeat, a status writer).</summary>
+    public OperatorBuilder AddLeaderService<TImplementation>() where TImplementation : class, IControllerRunner
+    {
+        Services.AddSingleton<TImplementation>();
+        Services.AddSingleton<IControllerRunner>(sp => sp.GetRequiredService<TImplementation>());
+        return this;
+    }
+
     /// <summary>A finalizer the runtime attaches to every entity of the type and runs before it may go.</summary>
     public OperatorBuilder AddFinalizer<TImplementation, TEntity>(string identifier)
         where TImplementation : class, IEntityFinalizer<TEntity>

@@ -20,7 +20,10 @@ public static class AgentRole
             services.AddSingleton<Registration.RegistrationState>();
 
             // Named as karmada-agent names its lock, one per member cluster.
-            services.AddRoleOperator($"kagent-agent-{options.ClusterName}", ClusterNames.Karmada, options.Common.LeaderElection);
+            services.AddSingleton(TimeProvider.System);
+            services.AddRoleOperator($"kagent-agent-{options.ClusterName}", ClusterNames.Karmada, options.Common.LeaderElection)
+                .AddLeaderService<Heartbeat.LeaseHeartbeat>()
+                .AddLeaderService<Status.ClusterStatusReporter>();
         });
     }
 }

@@ -1,0 +1,76 @@
+using System.Net;
+using k8s.Autorest;
+using Kagent.Operator.Client;
+
+namespace Kagent.Agent.Health;
+
+public enum HealthOutcome
+{
+    Ok,
+
+    /// <summary>The API server answered, but not ok.</summary>
+    NotOk,
+
+    /// <summary>No answer: connection refused or reset, TLS failure, or a timeout.</summary>
+    Unreachable,
+}
+
+public sealed record HealthResult(HealthOutcome Outcome, string Detail);
+
+/// <summary>
+/// Probes the member's API server: /readyz (or /healthz where /readyz is 404), and /livez, each with its own timeout,
+/// so a hung endpoint costs a few seconds, never a stalled agent. An API server whose only failing ready check is
+/// "shutdown" is leaving gracefully (one replica of several): that is not a failed cluster.
+/// </summary>
+public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout)
+{
+    public async Task<HealthResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var ready = await GetAsync("/readyz?verbose", cancellationToken);
+        if (ready.Status == HttpStatusCode.NotFound) ready = await GetAsync("/healthz", cancellationToken);
+        if (ready.Error is not null) return new HealthResult(HealthOutcome.Unreachable, ready.Error);
+        if (ready.Status == HttpStatusCode.OK) return new HealthResult(HealthOutcome.Ok, "ok");
+
+        var failing = FailingChecks(ready.Body);
+        if (failing.SequenceEqual(["shutdown"]))
+        {
+            var live = await GetAsync("/livez", cancellationToken);
+            if (live.Status == HttpStatusCode.OK) return new HealthResult(HealthOutcome.Ok, "the API server is shutting down gracefully; it is live");
+        }
+
+        var detail = failing.Count > 0 ? $"failing checks: {string.Join(", ", failing)}" : $"HTTP {(int?)ready.Status}";
+        return new HealthResult(HealthOutcome.NotOk, detail);
+    }
+
+    private sealed record Answer(HttpStatusCode? Status, string Body, string? Error);
+
+    private async Task<Answer> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            using var response = await member.SendAsync(HttpMethod.Get, path, cancellationToken: deadline.Token);
+            return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token), null);
+        }
+        catch (HttpOperationException e)
+        {
+            return new Answer(e.Response.StatusCode, e.Response.Content ?? "", null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Answer(null, "", $"GET {path.Split('?')[0]} timed out after {timeout.TotalSeconds:0.#}s");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or System.Security.Authentication.AuthenticationException)
+        {
+            return new Answer(null, "", $"GET {path.Split('?')[0]}: {e.Message.ReplaceLineEndings(" ")}");
+        }
+    }
+
+    /// <summary>The names of "[-]name failed: ..." lines of a verbose health answer.</summary>
+    private static List<string> FailingChecks(string body) =>
+        body.Split('\n')
+            .Where(line => line.StartsWith("[-]", StringComparison.Ordinal))
+            .Select(line => line[3..].Split(' ')[0])
+            .ToList();
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kagent.Agent.Registration;
+using Kagent.Api.Karmada;
+using Kagent.Configuration;
+using Kagent.Kube;
+using Kagent.Operator.Cache;
+using Kagent.Operator.Client;
+using Kagent.Operator.Controllers;
+
+namespace Kagent.Agent.Heartbeat;
+
+/// <summary>
+/// The heartbeat Karmada's control plane watches: Lease karmada-cluster/&lt;cluster&gt;, holderIdentity &lt;cluster&gt;,
+/// leaseDurationSeconds from --cluster-lease-duration, renewed every duration × --cluster-lease-renew-interval-fraction,
+/// owned by the Cluster. Runs only on the leading replica, once the cluster is registered.
+/// </summary>
+public sealed class LeaseHeartbeat(
+    AgentOptions options,
+    RegistrationState registration,
+    [FromKeyedServices(ClusterNames.Karmada)] KubeClient karmada,
+    TimeProvider time,
+    ILogger<LeaseHeartbeat> logger) : IControllerRunner
+{
+    private long _renewals;
+
+    public string Name => "heartbeat";
+
+    public long Renewals => Interlocked.Read(ref _renewals);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var clusterUid = await registration.Registered.WaitAsync(cancellationToken);
+        var interval = options.ClusterLeaseRenewInterval;
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), interval / 2);
+        var failing = false;
+        logger.LogInformation("Heartbeat started: Lease {Namespace}/{Name}, duration {Duration}s, renewed every {Interval:0.##}s",
+            options.ClusterNamespace, options.ClusterName, (int)options.ClusterLeaseDuration.TotalSeconds, interval.TotalSeconds);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                await RenewAsync(clusterUid, cancellationToken);
+                Interlocked.Increment(ref _renewals);
+                if (failing) logger.LogInformation("Heartbeat renewed again after failures");
+                failing = false;
+                backoff.Reset();
+                wait = interval;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                if (!failing) logger.LogWarning("Heartbeat renewal failed: {Error}; retrying with backoff", e.Message.ReplaceLineEndings(" "));
+                failing = true;
+                wait = backoff.Next();
+            }
+
+            try
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RenewAsync(string clusterUid, CancellationToken cancellationToken)
+    {
+        var leases = karmada.CoordinationV1;
+        var now = time.GetUtcNow().UtcDateTime;
+        V1Lease? lease;
+        try
+        {
+            lease = await leases.ReadNamespacedLeaseAsync(options.ClusterName, options.ClusterNamespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            lease = null;
+        }
+
+        if (lease is null)
+        {
+            await leases.CreateNamespacedLeaseAsync(new V1Lease
+            {
+                Metadata = new V1ObjectMeta { Name = options.ClusterName, NamespaceProperty = options.ClusterNamespace, OwnerReferences = [Owner(clusterUid)] },
+                Spec = Spec(new V1LeaseSpec(), now),
+            }, options.ClusterNamespace, cancellationToken: cancellationToken);
+            return;
+        }
+
+        lease.Spec = Spec(lease.Spec ?? new V1LeaseSpec(), now);
+        if (lease.Metadata.OwnerReferences?.Any(o => o.Uid == clusterUid) != true)
+            lease.Metadata.OwnerReferences = [.. (lease.Metadata.OwnerReferences ?? []).Where(o => o.Kind != "Cluster"), Owner(clusterUid)];
+        await leases.ReplaceNamespacedLeaseAsync(lease, options.ClusterName, options.ClusterNamespace, cancellationToken: cancellationToken);
+    }
+
+    private V1LeaseSpec Spec(V1LeaseSpec spec, DateTime now)
+    {
+        spec.HolderIdentity = options.ClusterName;
+        spec.LeaseDurationSeconds = (int)options.ClusterLeaseDuration.TotalSeconds;
+        spec.RenewTime = now;
+        return spec;
+    }
+
+    private V1OwnerReference Owner(string clusterUid) => new()
+    {
+        ApiVersion = $"{KarmadaConstants.ClusterGroup}/{KarmadaConstants.ClusterVersion}",
+        Kind = "Cluster",
+        Name = options.ClusterName,
+        Uid = clusterUid,
+    };
+}

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Kagent.Agent.Health;
+using Kagent.Agent.Registration;
+using Kagent.Api.Karmada;
+using Kagent.Configuration;
+using Kagent.Kube;
+using Kagent.Operator.Cache;
+using Kagent.Operator.Client;
+using Kagent.Operator.Controllers;
+using Kagent.Operator.Entities;
+
+namespace Kagent.Agent.Status;
+
+/// <summary>
+/// Computes the Karmada Cluster's status every --cluster-status-update-frequency and writes it only when it changed:
+/// Ready (debounced by the success and failure thresholds) and CompleteAPIEnablements conditions, the Kubernetes
+/// version, API enablements, node and resource summaries and allocatable modelings. Nodes and pods are watched once
+/// and summed event by event. Runs only on the leading replica, once the cluster is registered.
+/// </summary>
+public sealed class ClusterStatusReporter(
+    AgentOptions options,
+    RegistrationState registration,
+    [FromKeyedServices(ClusterNames.Karmada)] KubeClient karmada,
+    [FromKeyedServices(ClusterNames.Member)] KubeClient member,
+    TimeProvider time,
+    ILogger<ClusterStatusReporter> logger) : IControllerRunner
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+    private readonly EntityClient<Cluster> _clusters = new(karmada);
+    private long _writes;
+    private long _skipped;
+
+    public string Name => "cluster-status";
+
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public long SkippedWrites => Interlocked.Read(ref _skipped);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await registration.Registered.WaitAsync(cancellationToken);
+        var resources = new ClusterResources();
+        var strings = new StringPool();
+        var nodes = new ResourceWatcher<SlimNode>(member, new ResourcePath("", "v1", "nodes"), transform: n => n.Compact(), logger: logger);
+        var pods = new ResourceWatcher<SlimPod>(member, new ResourcePath("", "v1", "pods"), transform: p => p.Compact(strings.Intern), logger: logger);
+        nodes.Subscribe(resources.OnNode);
+        pods.Subscribe(resources.OnPod);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watches = Task.WhenAll(nodes.RunAsync(stop.Token), pods.RunAsync(stop.Token));
+        try
+        {
+            await ReportAsync(resources, Task.WhenAll(nodes.Synced, pods.Synced), cancellationToken);
+        }
+        finally
+        {
+            stop.Cancel();
+            await watches;
+        }
+    }
+
+    private async Task ReportAsync(ClusterResources resources, Task synced, CancellationToken cancellationToken)
+    {
+        var probe = new MemberHealthProbe(member, ProbeTimeout);
+        var enablements = new ApiEnablements(member, time);
+        var debouncer = new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time);
+        string? lastWritten = null;
+        var lastWrite = DateTimeOffset.MinValue;
+        var started = time.GetUtcNow();
+        var firstComplete = false;
+        using var timer = new PeriodicTimer(options.ClusterStatusUpdateFrequency, time);
+        Task<bool>? tick = null;
+        var syncSeen = false;
+
+        // The next round: the next period, or at once when the node and pod caches finish their first list.
+        async Task<bool> NextAsync()
+        {
+            tick ??= timer.WaitForNextTickAsync(cancellationToken).AsTask();
+            if (!syncSeen && await Task.WhenAny(tick, synced) == synced)
+            {
+                syncSeen = true;
+                return true;
+            }
+
+            var more = await tick;
+            tick = null;
+            return more;
+        }
+
+        do
+        {
+            try
+            {
+                var cluster = await _clusters.GetAsync(options.ClusterName, cancellationToken: cancellationToken);
+                if (cluster is null)
+                {
+                    logger.LogWarning("Karmada Cluster {Cluster} does not exist; status not reported", options.ClusterName);
+                    continue;
+                }
+
+                var status = await ComputeAsync(cluster, resources, synced, probe, enablements, debouncer, cancellationToken);
+                var json = JsonSerializer.Serialize(status, KubeJson.Options);
+                if (json == lastWritten || json == JsonSerializer.Serialize(cluster.Status, KubeJson.Options))
+                {
+                    lastWritten = json;
+                    Interlocked.Increment(ref _skipped);
+                    continue;
+                }
+
+                cluster.Status = status;
+                await _clusters.ReplaceStatusAsync(cluster, cancellationToken);
+                lastWritten = json;
+                lastWrite = time.GetUtcNow();
+                Interlocked.Increment(ref _writes);
+                if (!firstComplete && status.NodeSummary is not null)
+                {
+                    firstComplete = true;
+                    logger.LogInformation("First complete status of {Cluster} written {Seconds:0.0}s after start: {Nodes} nodes ({Ready} ready), {Pods} pods allocated",
+                        options.ClusterName, (lastWrite - started).TotalSeconds, status.NodeSummary.TotalNum, status.NodeSummary.ReadyNum,
+                        status.ResourceSummary?.Allocated is { } allocated && allocated.TryGetValue(ResourceAmounts.Pods, out var pods) ? pods.ToString() : "0");
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Someone else wrote the Cluster meanwhile; the next tick reads it again.
+                lastWritten = null;
+            }
+            catch (Exception e)
+            {
+                lastWritten = null;
+                logger.LogWarning("Cluster status of {Cluster} not written: {Error}", options.ClusterName, e.Message.ReplaceLineEndings(" "));
+            }
+        }
+        while (await NextAsync());
+    }
+
+    private async Task<ClusterStatus> ComputeAsync(Cluster cluster, ClusterResources resources, Task synced, MemberHealthProbe probe,
+        ApiEnablements enablements, ReadyDebouncer debouncer, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var current = cluster.Status ?? new ClusterStatus();
+        var health = await probe.ProbeAsync(cancellationToken);
+        var snapshot = synced.IsCompletedSuccessfully ? resources.Snapshot() : null;
+        var observed = ReadyCondition.Observe(health, snapshot?.Nodes ?? 0, snapshot?.ReadyNodes ?? 0);
+        var posted = Conditions.Find(current.Conditions, KarmadaConstants.ConditionReady);
+        var ready = debouncer.Adjust(posted, observed);
+        if (health.Outcome != HealthOutcome.Ok && ready.Status != posted?.Status)
+            logger.LogWarning("Cluster {Cluster} health: {Outcome} ({Detail})", options.ClusterName, health.Outcome, health.Detail);
+
+        var status = Copy(current);
+        status.Conditions = Conditions.Set(status.Conditions, ready.Type, ready.Status == "True", ready.Reason, ready.Message, null, now);
+
+        // Offline or unhealthy: only the Ready condition moves; the rest stays as last reported (as Karmada does).
+        if (ready.Status != "True" || health.Outcome == HealthOutcome.Unreachable || snapshot is null) return status;
+
+        var version = await member.Version.GetCodeAsync(cancellationToken);
+        status.KubernetesVersion = version.GitVersion;
+        if (await enablements.CollectAsync(cancellationToken) is { } collected)
+        {
+            status.ApiEnablements = collected.Enablements.ToList();
+            status.Conditions = Conditions.Set(status.Conditions, KarmadaConstants.ConditionCompleteApiEnablements,
+                collected.Completeness == EnablementsCompleteness.Complete, collected.Completeness.ToString(), collected.Completeness switch
+                {
+                    EnablementsCompleteness.Complete => "collected complete APIEnablements from the cluster",
+                    EnablementsCompleteness.Partial => $"might collect partial APIEnablements({collected.Enablements.Count}) from the cluster",
+                    _ => "collected empty APIEnablements from the cluster",
+                }, null, now);
+        }
+
+        status.NodeSummary = new NodeSummary { TotalNum = snapshot.Nodes, ReadyNum = snapshot.ReadyNodes };
+        status.ResourceSummary = new ResourceSummary
+        {
+            Allocatable = OmitEmpty(snapshot.Allocatable.ToResourceList()),
+            Allocating = OmitEmpty(snapshot.Allocating.ToResourceList()),
+            Allocated = OmitEmpty(snapshot.Allocated.ToResourceList()),
+            AllocatableModelings = ResourceModels.Grade(cluster.Spec.ResourceModels?.ToList(), snapshot.AvailablePerNode),
+        };
+        return status;
+    }
+
+    /// <summary>Karmada's resource lists are omitempty.</summary>
+    private static Dictionary<string, ResourceQuantity>? OmitEmpty(Dictionary<string, ResourceQuantity> list) => list.Count == 0 ? null : list;
+
+    private static ClusterStatus Copy(ClusterStatus status) =>
+        JsonSerializer.Deserialize<ClusterStatus>(JsonSerializer.Serialize(status, KubeJson.Options), KubeJson.Options)!;
+
+    /// <summary>One string instance per namespace and node name, shared by all pods.</summary>
+    private sealed class StringPool
+    {
+        private readonly Dictionary<string, string> _strings = [];
+
+        public string? Intern(string? value)
+        {
+            if (value is null) return null;
+            lock (_strings)
+            {
+                if (_strings.TryGetValue(value, out var existing)) return existing;
+                _strings[value] = value;
+                return value;
+            }
+        }
+    }
+}
