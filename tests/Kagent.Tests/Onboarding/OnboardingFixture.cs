@@ -36,7 +36,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Fleet = await Fleet.StartAsync(TestDirectories.NewRoot("onboarding"), ["member1", "member2", "member3"]);
+        Fleet = await Fleet.StartAsync(TestDirectories.NewRoot("onboarding"), ["member1", "member2", "member3", "member4"]);
         await ControlPlane.EnsureNamespaceAsync("kagent-system");
         await KubectlApplyAsync(ControlPlane, "config/rbac");
         foreach (var member in Fleet.Members.Values) await KubectlApplyAsync(member, "config/agent/rbac.yaml");

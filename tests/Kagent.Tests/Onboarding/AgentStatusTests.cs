@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+using Kagent.Api.Karmada;
+using Kagent.Api.V1Alpha1;
+using Kagent.Operator.Cache;
+using Kagent.Operator.Client;
+using Kagent.Testing;
+using Kagent.Testing.Fixtures;
+using Kagent.Testing.Servers;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Kagent.Tests.Onboarding;
+
+/// <summary>
+/// The agent's heartbeat, health and status against real API servers, checked field by field against Karmada's
+/// contract (shared/reference/karmada.md): what a stock Karmada control plane reads.
+/// </summary>
+[Collection(OnboardingCollection.Name)]
+public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string Name = "member4";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly string[] FastTimings =
+    [
+        "--cluster-status-update-frequency", "1s", "--cluster-lease-duration", "10s", "--cluster-lease-renew-interval-fraction", "0.2",
+        "--cluster-success-threshold", "3s", "--cluster-failure-threshold", "3s",
+        "--leader-elect-lease-duration", "4s", "--leader-elect-renew-deadline", "3s", "--leader-elect-retry-period", "500ms",
+    ];
+
+    private readonly List<ServerProcess> _agents = [];
+
+    private MemberCluster Member => onboarding.Fleet.Member(Name);
+
+    private EntityClient<Cluster> Clusters => new(onboarding.ControlPlane.Admin);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents) agent.Dispose();
+        await onboarding.Registrations.DeleteAsync(Name);
+        await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(Name) is null, Timeout, "registration removed");
+        foreach (var node in (await Member.Admin.CoreV1.ListNodeAsync()).Items) await Member.Admin.CoreV1.DeleteNodeAsync(node.Metadata.Name);
+        await Member.Admin.CoreV1.DeleteCollectionNamespacedPodAsync("default");
+    }
+
+    [Fact]
+    public async Task Lease_and_status_match_karmadas_contract_field_by_field_follow_changes_and_stay_quiet_when_idle()
+    {
+        // A hand-computed member: n1 4 cpu/16Gi, n2 8 cpu/32Gi, n3 2 cpu/4Gi NotReady; 110 pods each.
+        await Member.CreateNodeAsync(new SimulatedNode("n1", Cpu: "4", Memory: "16Gi"));
+        await Member.CreateNodeAsync(new SimulatedNode("n2", Cpu: "8", Memory: "32Gi"));
+        await Member.CreateNodeAsync(new SimulatedNode("n3", Ready: false, Cpu: "2", Memory: "4Gi"));
+        await CreatePodAsync("p1", "n1", containers: [("1", "2Gi"), ("500m", "1Gi")], init: [("2", "1Gi")]);   // 2 cpu, 3Gi
+        await CreatePodAsync("p2", null, containers: [("250m", "256Mi")]);                                      // allocating
+        await CreatePodAsync("p3", "n2", containers: [("3", "3Gi")], phase: "Succeeded");                       // finished: not counted
+        await CreatePodAsync("p4", "n2", containers: [("1", "1Gi")]);
+
+        await RegisterAsync(StartAgent());
+        var cluster = await WaitForStatusAsync(c => c.Status?.ResourceSummary?.Allocated?["pods"].ToString() == "2", "first complete status");
+        var status = cluster.Status!;
+        var version = await Member.Admin.Version.GetCodeAsync();
+
+        // Conditions: types, statuses, reasons and messages as Karmada writes them.
+        var ready = status.Conditions!.Single(c => c.Type == "Ready");
+        Assert.Equal(("True", "ClusterReady", "cluster is healthy and ready to accept workloads"), (ready.Status, ready.Reason, ready.Message));
+        var apis = status.Conditions!.Single(c => c.Type == "CompleteAPIEnablements");
+        Assert.Equal(("True", "Complete", "collected complete APIEnablements from the cluster"), (apis.Status, apis.Reason, apis.Message));
+
+        Assert.Equal(version.GitVersion, status.KubernetesVersion);
+        var core = status.ApiEnablements!.Single(e => e.GroupVersion == "v1");
+        Assert.Contains(core.Resources!, r => r is { Name: "nodes", Kind: "Node" });
+        Assert.Contains(core.Resources!, r => r is { Name: "pods", Kind: "Pod" });
+        Assert.DoesNotContain(status.ApiEnablements!.SelectMany(e => e.Resources!), r => r.Name.Contains('/'));
+        Assert.Equal(status.ApiEnablements!.Select(e => e.GroupVersion).Order(StringComparer.Ordinal), status.ApiEnablements!.Select(e => e.GroupVersion));
+        Assert.All(status.ApiEnablements!, e => Assert.Equal(e.Resources!.Select(r => r.Name).Order(StringComparer.Ordinal), e.Resources!.Select(r => r.Name)));
+
+        Assert.Equal((3, 2), (status.NodeSummary!.TotalNum, status.NodeSummary.ReadyNum));
+        var summary = status.ResourceSummary!;
+        Assert.Equal(Map(("cpu", "14"), ("memory", "52Gi"), ("pods", "330")), Text(summary.Allocatable));
+        Assert.Equal(Map(("cpu", "3"), ("memory", "4Gi"), ("pods", "2")), Text(summary.Allocated));
+        Assert.Equal(Map(("cpu", "250m"), ("memory", "256Mi"), ("pods", "1")), Text(summary.Allocating));
+        // Free: n1 2 cpu/13Gi -> grade 1; n2 7 cpu/31Gi -> grade 2; n3 2 cpu/4Gi -> grade 1 (Karmada's default models).
+        Assert.Equal([0, 2, 1, 0, 0, 0, 0, 0, 0], summary.AllocatableModelings!.Select(m => m.Count));
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => (uint)i), summary.AllocatableModelings!.Select(m => m.Grade));
+
+        // The heartbeat Lease, as the control plane's cluster controller reads it.
+        var lease = await onboarding.ControlPlane.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Name, KarmadaConstants.ClusterNamespace);
+        Assert.Equal(Name, lease.Spec.HolderIdentity);
+        Assert.Equal(10, lease.Spec.LeaseDurationSeconds);
+        var owner = Assert.Single(lease.Metadata.OwnerReferences);
+        Assert.Equal(("cluster.karmada.io/v1alpha1", "Cluster", Name, cluster.Metadata.Uid), (owner.ApiVersion, owner.Kind, owner.Name, owner.Uid));
+        var firstRenew = lease.Spec.RenewTime!.Value;
+        await Eventually.TrueAsync(async () => (await onboarding.ControlPlane.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Name, KarmadaConstants.ClusterNamespace)).Spec.RenewTime > firstRenew,
+            TimeSpan.FromSeconds(5), "lease renewed every 2s");
+
+        // Changes reach the control plane within one update period (1s) plus 2s.
+        var changed = Stopwatch.StartNew();
+        await CreatePodAsync("p5", "n2", containers: [("1", "1Gi")]);
+        await Member.SetNodeReadyAsync("n1", ready: false);
+        await WaitForStatusAsync(c => c.Status!.ResourceSummary!.Allocated!["cpu"].ToString() == "4" && c.Status.NodeSummary!.ReadyNum == 1, "changes reported", TimeSpan.FromSeconds(3));
+        output.WriteLine($"change reached the control plane after {changed.Elapsed.TotalSeconds:0.0}s");
+
+        // Nothing changes: no status writes over five update periods.
+        await AssertNoClusterWritesAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Ready_turns_false_only_after_the_failure_threshold_and_true_again_after_the_success_threshold()
+    {
+        await Member.CreateNodeAsync(new SimulatedNode("h1"));
+        await Member.CreateNodeAsync(new SimulatedNode("h2"));
+        await RegisterAsync(StartAgent());
+        await WaitForReadyAsync("True", KarmadaConstants.ReasonClusterReady);
+
+        // All nodes NotReady: the API server answers, but nothing can run.
+        var changedAt = DateTime.UtcNow;
+        await Member.SetNodeReadyAsync("h1", false);
+        await Member.SetNodeReadyAsync("h2", false);
+        var notReady = await WaitForReadyAsync("False", KarmadaConstants.ReasonClusterNotReady);
+        Assert.Equal("cluster is reachable but all 2 nodes are NotReady", notReady.Message);
+        AssertAfterThreshold(changedAt, notReady, "not ready");
+
+        changedAt = DateTime.UtcNow;
+        await Member.SetNodeReadyAsync("h1", true);
+        AssertAfterThreshold(changedAt, await WaitForReadyAsync("True", KarmadaConstants.ReasonClusterReady), "ready again");
+
+        // The member's API server stops: not reachable, after the threshold; back: ready, after the threshold.
+        changedAt = DateTime.UtcNow;
+        await Member.Server.StopApiServerAsync();
+        try
+        {
+            var unreachable = await WaitForReadyAsync("False", KarmadaConstants.ReasonClusterNotReachable);
+            Assert.Equal("cluster is not reachable", unreachable.Message);
+            AssertAfterThreshold(changedAt, unreachable, "unreachable");
+        }
+        finally
+        {
+            await Member.Server.RestartApiServerAsync();
+        }
+
+        changedAt = DateTime.UtcNow;
+        AssertAfterThreshold(changedAt, await WaitForReadyAsync("True", KarmadaConstants.ReasonClusterReady), "reachable again");
+    }
+
+    [Fact]
+    public async Task Killing_the_leading_replica_hands_over_before_the_heartbeat_lease_expires()
+    {
+        await Member.CreateNodeAsync(new SimulatedNode("f1"));
+        var first = StartAgent();
+        await RegisterAsync(first);
+        await Eventually.TrueAsync(() => File.ReadAllText(first.LogPath).Contains("became the leader"), Timeout, "first replica leads");
+        var second = StartAgent();
+        await Eventually.TrueAsync(() => File.ReadAllText(second.LogPath).Contains("is registered"), Timeout, "second replica ready");
+
+        var renewals = new List<DateTime>();
+        using var watching = new CancellationTokenSource();
+        var poll = Task.Run(async () =>
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                var renew = (await onboarding.ControlPlane.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Name, KarmadaConstants.ClusterNamespace)).Spec.RenewTime!.Value;
+                lock (renewals) if (renewals.Count == 0 || renewals[^1] != renew) renewals.Add(renew);
+                await Task.Delay(100);
+            }
+        });
+
+        await Task.Delay(TimeSpan.FromSeconds(3));   // a few renewals by the first leader, to measure the gap against
+        var killedAt = DateTime.UtcNow;
+        first.Kill();
+        await Eventually.TrueAsync(() => File.ReadAllText(second.LogPath).Contains("became the leader"), Timeout, "second replica leads");
+        await Eventually.TrueAsync(() => { lock (renewals) return renewals[^1] > killedAt.AddSeconds(1); }, Timeout, "heartbeat renewed by the new leader");
+        watching.Cancel();
+        await poll;
+
+        List<double> gaps;
+        lock (renewals) gaps = renewals.Zip(renewals.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+        output.WriteLine($"heartbeat gaps: {string.Join(", ", gaps.Select(g => g.ToString("0.0")))} s");
+        Assert.True(gaps.Max() < 10, $"the heartbeat went {gaps.Max():0.0}s without renewal; the lease lasts 10s");
+    }
+
+    private ServerProcess StartAgent()
+    {
+        var agent = onboarding.StartAgent(Name, Name, ["--cluster-api-endpoint", Member.Server.Url, .. FastTimings]);
+        _agents.Add(agent);
+        return agent;
+    }
+
+    private async Task RegisterAsync(ServerProcess agent)
+    {
+        await onboarding.WaitForPhaseAsync(Name, OnboardingConstants.PhasePending, Timeout);
+        await onboarding.Registrations.MergePatchAsync(Name, new { spec = new { accepted = true } });
+        await onboarding.WaitForPhaseAsync(Name, OnboardingConstants.PhaseRegistered, Timeout);
+        await Eventually.TrueAsync(() => File.ReadAllText(agent.LogPath).Contains("is registered"), Timeout, "agent saw its registration");
+    }
+
+    private async Task<Cluster> WaitForStatusAsync(Func<Cluster, bool> condition, string what, TimeSpan? timeout = null) =>
+        (await Eventually.MatchAsync(() => Clusters.GetAsync(Name), c => c?.Status is not null && Safe(() => condition(c)), timeout ?? Timeout,
+            what + "\n" + string.Join("\n", _agents.Select(a => a.LogTail(15)))))!;
+
+    private async Task<V1Condition> WaitForReadyAsync(string status, string reason) =>
+        (await WaitForStatusAsync(c => c.Status!.Conditions!.Any(x => x.Type == "Ready" && x.Status == status && x.Reason == reason), $"Ready {status} {reason}"))
+        .Status!.Conditions!.Single(c => c.Type == "Ready");
+
+    /// <summary>The condition moved no sooner than the 3s threshold after the change (1s of clock and tick slack).</summary>
+    private void AssertAfterThreshold(DateTime changedAt, V1Condition condition, string what)
+    {
+        var after = (condition.LastTransitionTime.ToUniversalTime() - changedAt).TotalSeconds;
+        output.WriteLine($"{what}: posted {after:0.0}s after the change");
+        Assert.True(after >= 2.0, $"{what} was posted {after:0.0}s after the change, before the 3s threshold");
+    }
+
+    private async Task AssertNoClusterWritesAsync(TimeSpan window)
+    {
+        var watcher = new ResourceWatcher<Cluster>(onboarding.ControlPlane.Admin, ResourcePath.For<Cluster>(), new ResourceWatcherOptions { FieldSelector = $"metadata.name={Name}" });
+        var writes = 0;
+        watcher.Subscribe(change => { if (change.Kind == WatchEventKind.Modified) Interlocked.Increment(ref writes); });
+        using var stop = new CancellationTokenSource();
+        var run = watcher.RunAsync(stop.Token);
+        await watcher.Synced;
+        await Task.Delay(window);
+        stop.Cancel();
+        await run;
+        Assert.Equal(0, writes);
+    }
+
+    private async Task CreatePodAsync(string name, string? node, (string Cpu, string Memory)[] containers, (string Cpu, string Memory)[]? init = null, string? phase = null)
+    {
+        static V1Container Container(string name, (string Cpu, string Memory) r) => new()
+        {
+            Name = name, Image = "registry.example/app:1",
+            Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(r.Cpu), ["memory"] = new(r.Memory) } },
+        };
+        var pod = await Member.Admin.CoreV1.CreateNamespacedPodAsync(new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new V1PodSpec
+            {
+                NodeName = node,
+                Containers = containers.Select((c, i) => Container($"c{i}", c)).ToList(),
+                InitContainers = init?.Select((c, i) => Container($"i{i}", c)).ToList(),
+            },
+        }, "default");
+        if (phase is null) return;
+        pod.Status = new V1PodStatus { Phase = phase };
+        await Member.Admin.CoreV1.ReplaceNamespacedPodStatusAsync(pod, name, "default");
+    }
+
+    private static Dictionary<string, string> Map(params (string Key, string Value)[] entries) => entries.ToDictionary(e => e.Key, e => e.Value);
+
+    private static Dictionary<string, string> Text(IDictionary<string, ResourceQuantity>? list) =>
+        (list ?? new Dictionary<string, ResourceQuantity>()).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
+
+    private static bool Safe(Func<bool> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (Exception e) when (e is NullReferenceException or KeyNotFoundException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}
