@@ -56,6 +56,7 @@ public sealed class OnboardingLifecycleTests(OnboardingFixture onboarding, ITest
                 Assert.Equal(("dedicated", "ci", "NoSchedule"), (taint.Key, taint.Value, taint.Effect));
                 Assert.Equal(cluster.Metadata.Uid, registered.Status.ClusterUid);
                 await Eventually.TrueAsync(() => File.ReadAllText(agent.LogPath).Contains("is registered"), Timeout, "agent saw its registration");
+                await WaitForHeartbeatLeaseAsync("member1");
             }
 
             // A restart changes nothing: same registration generation, same Cluster version.
@@ -79,7 +80,7 @@ public sealed class OnboardingLifecycleTests(OnboardingFixture onboarding, ITest
             Assert.Equal(await member.KubeSystemUidAsync(), (await onboarding.Registrations.GetAsync("member1"))!.Spec.ClusterId);
 
             // Unregister from the member side removes the registration, the Cluster and the heartbeat Lease.
-            await CreateHeartbeatLeaseAsync("member1");
+            await WaitForHeartbeatLeaseAsync("member1");
             var unregister = await KagentProcess.RunAsync(["agent", "unregister", "--cluster-name", "member1",
                 "--karmada-kubeconfig", onboarding.AgentKarmadaKubeconfig("member1"), "--timeout", "60s"]);
             Assert.True(unregister.ExitCode == 0, unregister.Output + onboarding.HubLogTail());
@@ -125,17 +126,15 @@ public sealed class OnboardingLifecycleTests(OnboardingFixture onboarding, ITest
             await policies.DeleteAsync("life-later");
         }
 
-        await CreateHeartbeatLeaseAsync("member2");
+        await WaitForHeartbeatLeaseAsync("member2");
         await onboarding.Registrations.DeleteAsync("member2");
         await AssertNothingLeftAsync("member2");
     }
 
-    private async Task CreateHeartbeatLeaseAsync(string name) =>
-        await onboarding.ControlPlane.Admin.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
-        {
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = KarmadaConstants.ClusterNamespace },
-            Spec = new V1LeaseSpec { HolderIdentity = name, LeaseDurationSeconds = 40, RenewTime = DateTime.UtcNow },
-        }, KarmadaConstants.ClusterNamespace);
+    /// <summary>The agent's heartbeat Lease exists (so that deregistration has one to remove).</summary>
+    private async Task WaitForHeartbeatLeaseAsync(string name) =>
+        await Eventually.TrueAsync(async () => (await onboarding.ControlPlane.Admin.CoordinationV1.ListNamespacedLeaseAsync(KarmadaConstants.ClusterNamespace))
+            .Items.Any(l => l.Metadata.Name == name), Timeout, $"heartbeat Lease {name}");
 
     private async Task AssertNothingLeftAsync(string name)
     {

@@ -43,7 +43,12 @@ public sealed class LeaseHeartbeat(
             TimeSpan wait;
             try
             {
-                await RenewAsync(clusterUid, cancellationToken);
+                if (!await RenewAsync(clusterUid, cancellationToken))
+                {
+                    logger.LogWarning("Karmada Cluster {Cluster} is gone (deregistered); heartbeat stopped until the agent restarts", options.ClusterName);
+                    return;
+                }
+
                 Interlocked.Increment(ref _renewals);
                 if (failing) logger.LogInformation("Heartbeat renewed again after failures");
                 failing = false;
@@ -72,7 +77,8 @@ public sealed class LeaseHeartbeat(
         }
     }
 
-    private async Task RenewAsync(string clusterUid, CancellationToken cancellationToken)
+    /// <summary>Renews (or creates) the Lease; false when the Cluster is gone, so that no orphan Lease is left behind.</summary>
+    private async Task<bool> RenewAsync(string clusterUid, CancellationToken cancellationToken)
     {
         var leases = karmada.CoordinationV1;
         var now = time.GetUtcNow().UtcDateTime;
@@ -88,18 +94,20 @@ public sealed class LeaseHeartbeat(
 
         if (lease is null)
         {
+            if (await new EntityClient<Cluster>(karmada).GetAsync(options.ClusterName, cancellationToken: cancellationToken) is null) return false;
             await leases.CreateNamespacedLeaseAsync(new V1Lease
             {
                 Metadata = new V1ObjectMeta { Name = options.ClusterName, NamespaceProperty = options.ClusterNamespace, OwnerReferences = [Owner(clusterUid)] },
                 Spec = Spec(new V1LeaseSpec(), now),
             }, options.ClusterNamespace, cancellationToken: cancellationToken);
-            return;
+            return true;
         }
 
         lease.Spec = Spec(lease.Spec ?? new V1LeaseSpec(), now);
         if (lease.Metadata.OwnerReferences?.Any(o => o.Uid == clusterUid) != true)
             lease.Metadata.OwnerReferences = [.. (lease.Metadata.OwnerReferences ?? []).Where(o => o.Kind != "Cluster"), Owner(clusterUid)];
         await leases.ReplaceNamespacedLeaseAsync(lease, options.ClusterName, options.ClusterNamespace, cancellationToken: cancellationToken);
+        return true;
     }
 
     private V1LeaseSpec Spec(V1LeaseSpec spec, DateTime now)

@@ -98,8 +98,8 @@ public sealed class ClusterStatusReporter(
                 var cluster = await _clusters.GetAsync(options.ClusterName, cancellationToken: cancellationToken);
                 if (cluster is null)
                 {
-                    logger.LogWarning("Karmada Cluster {Cluster} does not exist; status not reported", options.ClusterName);
-                    continue;
+                    logger.LogWarning("Karmada Cluster {Cluster} is gone (deregistered); status reporting stopped until the agent restarts", options.ClusterName);
+                    return;
                 }
 
                 var status = await ComputeAsync(cluster, resources, synced, probe, enablements, debouncer, cancellationToken);
