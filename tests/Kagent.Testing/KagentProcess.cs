@@ -5,7 +5,8 @@ namespace Kagent.Testing;
 /// <summary>Runs the real kagent executable (kagent.dll beside the tests) as a child process.</summary>
 public static class KagentProcess
 {
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "kagent.dll");
+    /// <summary>$KAGENT_DLL (such as a ReadyToRun publish, for benchmarks), else the build beside the tests.</summary>
+    public static string Dll => Environment.GetEnvironmentVariable("KAGENT_DLL") is { Length: > 0 } dll ? dll : Path.Combine(AppContext.BaseDirectory, "kagent.dll");
 
     /// <summary>Runs kagent to completion and captures its output; $KUBECONFIG is not passed on.</summary>
     public static Task<ProcessRunner.Result> RunAsync(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
