@@ -4,7 +4,6 @@ using System.Text.Json;
 using k8s.Models;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Alpha1;
-using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;
@@ -66,8 +65,14 @@ public sealed class AgentBenchmark(string root, Action<string> progress)
             "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--leader-elect=false"], Path.Combine(dir, "agent.log"));
         using var sampler = new ProcessSampler(agent.Pid);
 
-        await Eventually.TrueAsync(async () => AllocatedPods(await clusters.GetAsync(Member)) == pods, TimeSpan.FromMinutes(5),
-            "first complete status\n" + agent.LogTail());
+        try
+        {
+            await Eventually.TrueAsync(async () => AllocatedPods(await clusters.GetAsync(Member)) == pods, TimeSpan.FromMinutes(5), "first complete status");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\nagent log:\n{agent.LogTail(40)}\nhub log:\n{hub.LogTail(20)}", e);
+        }
         var firstComplete = started.Elapsed.TotalSeconds;
         progress($"{pods} pods: first complete status after {firstComplete:0.0}s; idle for {idleWindow.TotalSeconds:0}s");
 
@@ -89,21 +94,8 @@ public sealed class AgentBenchmark(string root, Action<string> progress)
         return new AgentResult(nodes, pods, firstComplete, idle.SteadyMiB, sampler.PeakMiB, idle.PrivateMiB, idle.Millicores, (int)Math.Round(writes * 60 / idleWindow.TotalSeconds), latency);
     }
 
-    private static async Task<int> CountClusterWritesAsync(ControlPlane controlPlane, TimeSpan window, ProcessSampler sampler)
-    {
-        var watcher = new ResourceWatcher<Cluster>(controlPlane.Admin, ResourcePath.For<Cluster>(), new ResourceWatcherOptions { FieldSelector = $"metadata.name={Member}" });
-        var writes = 0;
-        watcher.Subscribe(change => { if (change.Kind == WatchEventKind.Modified) Interlocked.Increment(ref writes); });
-        using var stop = new CancellationTokenSource();
-        var run = watcher.RunAsync(stop.Token);
-        await watcher.Synced;
-        sampler.StartWindow();
-        await Task.Delay(window);
-        sampler.EndWindow();
-        stop.Cancel();
-        await run;
-        return writes;
-    }
+    private static Task<int> CountClusterWritesAsync(ControlPlane controlPlane, TimeSpan window, ProcessSampler sampler) =>
+        ObjectWrites.CountAsync<Cluster>(controlPlane.Admin, Member, window, sampler.StartWindow, sampler.EndWindow);
 
     private static int AllocatedPods(Cluster? cluster) =>
         cluster?.Status?.ResourceSummary?.Allocated is { } allocated && allocated.TryGetValue("pods", out var pods) ? (int)pods.ToDecimal() : -1;

@@ -217,9 +217,11 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
             ("labelSelector", _options.LabelSelector),
             ("fieldSelector", _options.FieldSelector));
         using var response = await _client.SendAsync(HttpMethod.Get, uri, cancellationToken: cancellationToken);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return await JsonSerializer.DeserializeAsync<ListPage>(stream, JsonOptions, cancellationToken)
-               ?? throw new JsonException($"empty list answer from {uri}");
+
+        // A whole page at once (its size is bounded by PageSize): custom converters on slim types may skip
+        // values, which the streaming deserializer cannot do across its read buffers.
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return JsonSerializer.Deserialize<ListPage>(body, JsonOptions) ?? throw new JsonException($"empty list answer from {uri}");
     }
 
     /// <summary>Makes the store equal to a fresh list, telling handlers what changed since the last one.</summary>

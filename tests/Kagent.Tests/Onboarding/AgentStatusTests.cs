@@ -3,7 +3,6 @@ using k8s;
 using k8s.Models;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Alpha1;
-using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;
@@ -212,19 +211,8 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
         Assert.True(after >= 2.0, $"{what} was posted {after:0.0}s after the change, before the 3s threshold");
     }
 
-    private async Task AssertNoClusterWritesAsync(TimeSpan window)
-    {
-        var watcher = new ResourceWatcher<Cluster>(onboarding.ControlPlane.Admin, ResourcePath.For<Cluster>(), new ResourceWatcherOptions { FieldSelector = $"metadata.name={Name}" });
-        var writes = 0;
-        watcher.Subscribe(change => { if (change.Kind == WatchEventKind.Modified) Interlocked.Increment(ref writes); });
-        using var stop = new CancellationTokenSource();
-        var run = watcher.RunAsync(stop.Token);
-        await watcher.Synced;
-        await Task.Delay(window);
-        stop.Cancel();
-        await run;
-        Assert.Equal(0, writes);
-    }
+    private async Task AssertNoClusterWritesAsync(TimeSpan window) =>
+        Assert.Equal(0, await ObjectWrites.CountAsync<Cluster>(onboarding.ControlPlane.Admin, Name, window));
 
     private async Task CreatePodAsync(string name, string? node, (string Cpu, string Memory)[] containers, (string Cpu, string Memory)[]? init = null, string? phase = null)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
+using Kagent.Operator.Client;
 
 namespace Kagent.Agent.Status;
 
@@ -12,7 +13,7 @@ public sealed class SlimNode : IKubernetesObject<V1ObjectMeta>
 {
     [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = "v1";
     [JsonPropertyName("kind")] public string Kind { get; set; } = "Node";
-    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
+    [JsonPropertyName("metadata")][JsonConverter(typeof(SlimObjectMetaConverter))] public V1ObjectMeta Metadata { get; set; } = new();
     [JsonPropertyName("status")] public SlimNodeStatus? Status { get; set; }
 
     [JsonIgnore] public ResourceAmounts Allocatable { get; private set; } = new();
@@ -46,7 +47,7 @@ public sealed class SlimPod : IKubernetesObject<V1ObjectMeta>
 {
     [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = "v1";
     [JsonPropertyName("kind")] public string Kind { get; set; } = "Pod";
-    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
+    [JsonPropertyName("metadata")][JsonConverter(typeof(SlimObjectMetaConverter))] public V1ObjectMeta Metadata { get; set; } = new();
     [JsonPropertyName("spec")] public SlimPodSpec? Spec { get; set; }
     [JsonPropertyName("status")] public SlimPodStatus? Status { get; set; }
 

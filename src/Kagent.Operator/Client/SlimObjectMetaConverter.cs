@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using k8s.Models;
+
+namespace Kagent.Operator.Client;
+
+/// <summary>
+/// Reads only what a cache needs of an object's metadata (name, namespace, uid, resourceVersion, generation) and
+/// skips the rest, managedFields and annotations above all: for caches of many objects, most of what a list
+/// allocates is metadata nobody reads. Put it on the Metadata property of a slim type.
+/// </summary>
+public sealed class SlimObjectMetaConverter : JsonConverter<V1ObjectMeta>
+{
+    public override V1ObjectMeta? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Null) return null;
+        if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("metadata is not an object");
+        var meta = new V1ObjectMeta();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var property = reader.GetString();
+            reader.Read();
+            switch (property)
+            {
+                case "name": meta.Name = reader.GetString(); break;
+                case "namespace": meta.NamespaceProperty = reader.GetString(); break;
+                case "uid": meta.Uid = reader.GetString(); break;
+                case "resourceVersion": meta.ResourceVersion = reader.GetString(); break;
+                case "generation": meta.Generation = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null; break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        return meta;
+    }
+
+    public override void Write(Utf8JsonWriter writer, V1ObjectMeta value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        if (value.Name is not null) writer.WriteString("name", value.Name);
+        if (value.NamespaceProperty is not null) writer.WriteString("namespace", value.NamespaceProperty);
+        if (value.Uid is not null) writer.WriteString("uid", value.Uid);
+        if (value.ResourceVersion is not null) writer.WriteString("resourceVersion", value.ResourceVersion);
+        if (value.Generation is { } generation) writer.WriteNumber("generation", generation);
+        writer.WriteEndObject();
+    }
+}
