@@ -76,11 +76,12 @@ for m in "${members[@]}"; do
 done
 
 # Onboarding: each agent has asked to join; the admin approves, and the hub registers the cluster with Karmada.
-phase() { kc karmada get clusterregistration "$1" -o 'jsonpath={.status.phase}'; }
+phase() { "$KUBECTL" --kubeconfig "$DIR/karmada.kubeconfig" get clusterregistration "$1" -o 'jsonpath={.status.phase}' 2>/dev/null || true; }
+approve() { "$KUBECTL" --kubeconfig "$DIR/karmada.kubeconfig" patch clusterregistration "$1" --type merge -p '{"spec":{"accepted":true}}' >/dev/null 2>&1; }
 for m in "${members[@]}"; do
   for _ in $(seq 1 120); do [ -n "$(phase "$m")" ] && break; sleep 0.5; done
   log "$m asked to join (phase $(phase "$m")); approving it"
-  kc karmada patch clusterregistration "$m" --type merge -p '{"spec":{"accepted":true}}' >/dev/null
+  for _ in $(seq 1 60); do approve "$m" && break; sleep 0.5; done
 done
 for m in "${members[@]}"; do
   for _ in $(seq 1 120); do [ "$(phase "$m")" = Registered ] && break; sleep 0.5; done
