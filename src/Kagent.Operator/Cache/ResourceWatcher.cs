@@ -92,7 +92,7 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, T> _store = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<Action<WatchEvent<T>>> _handlers = [];
+    private volatile Action<WatchEvent<T>>[] _handlers = [];
     private string _resourceVersion = "";
 
     public ResourceWatcher(KubeClient client, ResourcePath path, ResourceWatcherOptions? options = null, Func<T, T>? transform = null, ILogger? logger = null)
@@ -117,8 +117,14 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
 
     public T? Get(string key) => _store.TryGetValue(key, out var value) ? value : null;
 
-    /// <summary>Adds a handler; handlers run on the watcher's loop, so they must be quick (enqueue, update a sum).</summary>
-    public void Subscribe(Action<WatchEvent<T>> handler) => _handlers.Add(handler);
+    /// <summary>
+    /// Adds a handler, also while the watcher runs (the list is replaced, never changed in place). Handlers run on
+    /// the watcher's loop, so they must be quick (enqueue a key, update a sum).
+    /// </summary>
+    public void Subscribe(Action<WatchEvent<T>> handler)
+    {
+        lock (_store) _handlers = [.. _handlers, handler];
+    }
 
     /// <summary>Lists and watches until cancelled; never returns early, whatever the server does.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
