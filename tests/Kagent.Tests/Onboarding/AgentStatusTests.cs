@@ -57,7 +57,8 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
         await CreatePodAsync("p3", "n2", containers: [("3", "3Gi")], phase: "Succeeded");                       // finished: not counted
         await CreatePodAsync("p4", "n2", containers: [("1", "1Gi")]);
 
-        await RegisterAsync(StartAgent());
+        var metricsPort = FreePort.Next();
+        await RegisterAsync(StartAgent("--metrics-bind-address", $"127.0.0.1:{metricsPort}"));
         var cluster = await WaitForStatusAsync(c => c.Status?.ResourceSummary?.Allocated?["pods"].ToString() == "2", "first complete status");
         var status = cluster.Status!;
         var version = await Member.Admin.Version.GetCodeAsync();
@@ -101,6 +102,22 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
         await Member.SetNodeReadyAsync("n1", ready: false);
         await WaitForStatusAsync(c => c.Status!.ResourceSummary!.Allocated!["cpu"].ToString() == "4" && c.Status.NodeSummary!.ReadyNum == 1, "changes reported", TimeSpan.FromSeconds(3));
         output.WriteLine($"change reached the control plane after {changed.Elapsed.TotalSeconds:0.0}s");
+
+        // karmada-agent's metrics, same names and label.
+        using var http = new HttpClient();
+        var scraped = await Eventually.MatchAsync(() => http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics"),
+            text => text.Contains($"cluster_ready_node_number{{member_cluster=\"{Name}\"}} 1"), TimeSpan.FromSeconds(10), "metrics follow the status");
+        foreach (var expected in new[]
+        {
+            "cluster_ready_state{member_cluster=\"member4\"} 1", "cluster_node_number{member_cluster=\"member4\"} 3",
+            "cluster_cpu_allocatable_number{member_cluster=\"member4\"} 14", $"cluster_memory_allocatable_bytes{{member_cluster=\"member4\"}} {52L << 30}",
+            "cluster_pod_allocatable_number{member_cluster=\"member4\"} 330", "cluster_cpu_allocated_number{member_cluster=\"member4\"} 4",
+            "cluster_pod_allocated_number{member_cluster=\"member4\"} 3", $"cluster_memory_allocated_bytes{{member_cluster=\"member4\"}} {5L << 30}",
+            "cluster_sync_status_duration_seconds_count{member_cluster=\"member4\"}", "kagent_status_writes_total{member_cluster=\"member4\"}",
+        })
+        {
+            Assert.Contains(expected, scraped);
+        }
 
         // Nothing changes: no status writes over five update periods.
         await AssertNoClusterWritesAsync(TimeSpan.FromSeconds(5));
@@ -180,9 +197,9 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
         Assert.True(gaps.Max() < 10, $"the heartbeat went {gaps.Max():0.0}s without renewal; the lease lasts 10s");
     }
 
-    private ServerProcess StartAgent()
+    private ServerProcess StartAgent(params string[] extra)
     {
-        var agent = onboarding.StartAgent(Name, Name, ["--cluster-api-endpoint", Member.Server.Url, .. FastTimings]);
+        var agent = onboarding.StartAgent(Name, Name, ["--cluster-api-endpoint", Member.Server.Url, .. FastTimings, .. extra]);
         _agents.Add(agent);
         return agent;
     }

@@ -105,8 +105,8 @@ public sealed class OnboardingFixture : IAsyncLifetime
             "agent", "--cluster-name", clusterName,
             "--karmada-kubeconfig", AgentKarmadaKubeconfig(clusterName),
             "--kubeconfig", AgentMemberKubeconfig(member),
-            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text",
-            .. extra,
+            "--health-probe-bind-address", "0", "--log-format", "text",
+            .. (extra.Contains("--metrics-bind-address") ? extra : ["--metrics-bind-address", "0", .. extra]),
         ], Path.Combine(Fleet.Root, $"agent-{clusterName}-{Guid.NewGuid().ToString("N")[..4]}.log"));
 
     public async Task<ClusterRegistration> WaitForPhaseAsync(string name, string phase, TimeSpan timeout) =>

@@ -27,6 +27,7 @@ public sealed class ClusterStatusReporter(
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient karmada,
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILogger<ClusterStatusReporter> logger) : IControllerRunner
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
@@ -110,17 +111,23 @@ public sealed class ClusterStatusReporter(
                     return;
                 }
 
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 var status = await ComputeAsync(cluster, resources, synced, probe, enablements, debouncer, cancellationToken);
+                metrics.Record(options.ClusterName, status);
                 var json = JsonSerializer.Serialize(status, KubeJson.Options);
                 if (json == lastWritten || json == JsonSerializer.Serialize(cluster.Status, KubeJson.Options))
                 {
                     lastWritten = json;
                     Interlocked.Increment(ref _skipped);
+                    metrics.SkippedWrites.WithLabels(options.ClusterName).Inc();
+                    metrics.SyncDuration.WithLabels(options.ClusterName).Observe(clock.Elapsed.TotalSeconds);
                     continue;
                 }
 
                 cluster.Status = status;
                 await _clusters.ReplaceStatusAsync(cluster, cancellationToken);
+                metrics.StatusWrites.WithLabels(options.ClusterName).Inc();
+                metrics.SyncDuration.WithLabels(options.ClusterName).Observe(clock.Elapsed.TotalSeconds);
                 lastWritten = json;
                 lastWrite = time.GetUtcNow();
                 Interlocked.Increment(ref _writes);
