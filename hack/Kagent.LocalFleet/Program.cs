@@ -18,9 +18,6 @@ namespace Kagent.LocalFleet;
 /// </summary>
 public static class Program
 {
-    private const string HubUser = "system:serviceaccount:kagent-system:kagent-hub";
-    private const string AgentServiceAccount = "system:serviceaccount:kagent-system:kagent-agent";
-    private static readonly string[] ServiceAccountGroups = ["system:serviceaccounts", "system:serviceaccounts:kagent-system"];
 
     public static Task<int> Main(string[] args) => args switch
     {
@@ -54,7 +51,7 @@ public static class Program
         File.WriteAllText(Path.Combine(dir, "identities", $"agent-{name}-karmada.kubeconfig"), Kubeconfig.Render("karmada", karmadaUrl,
             File.ReadAllText(Path.Combine(controlPlaneDir, "ca.crt")), OnboardingConstants.AgentUserFor(name),
             new Credentials.ClientCertificate(agentIdentity.CertificatePem, agentIdentity.KeyPem)));
-        File.WriteAllText(Path.Combine(dir, "identities", $"agent-{name}-member.kubeconfig"), member.Server.KubeconfigFor(AgentServiceAccount, ServiceAccountGroups));
+        File.WriteAllText(Path.Combine(dir, "identities", $"agent-{name}-member.kubeconfig"), member.Server.KubeconfigFor(Identities.AgentInMember, Identities.ServiceAccountGroups));
         for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(new SimulatedNode($"{name}-node-{i}"));
         var key = name.ToUpperInvariant().Replace('-', '_');
         File.AppendAllText(Path.Combine(dir, "ports.env"), $"AGENT_{key}_METRICS_PORT={FreePort.Next()}\nAGENT_{key}_HEALTH_PORT={FreePort.Next()}\n");
@@ -84,12 +81,12 @@ public static class Program
 
         // Identities: the hub as its ServiceAccount, each agent as system:kagent:agent:<cluster> (control plane)
         // and as its ServiceAccount (member); config/rbac and config/agent/rbac.yaml grant what they need.
-        File.WriteAllText(Path.Combine(identities, "hub.kubeconfig"), fleet.ControlPlane.Server.KubeconfigFor(HubUser, ServiceAccountGroups));
+        File.WriteAllText(Path.Combine(identities, "hub.kubeconfig"), fleet.ControlPlane.Server.KubeconfigFor(Identities.Hub, Identities.ServiceAccountGroups));
         foreach (var member in fleet.Members.Values)
         {
             File.WriteAllText(Path.Combine(identities, $"agent-{member.Name}-karmada.kubeconfig"),
                 fleet.ControlPlane.Server.KubeconfigFor(OnboardingConstants.AgentUserFor(member.Name), OnboardingConstants.AgentGroup));
-            File.WriteAllText(Path.Combine(identities, $"agent-{member.Name}-member.kubeconfig"), member.Server.KubeconfigFor(AgentServiceAccount, ServiceAccountGroups));
+            File.WriteAllText(Path.Combine(identities, $"agent-{member.Name}-member.kubeconfig"), member.Server.KubeconfigFor(Identities.AgentInMember, Identities.ServiceAccountGroups));
             for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(new SimulatedNode($"{member.Name}-node-{i}"));
             Progress($"{member.Name}: {nodes} simulated Ready nodes");
         }

@@ -20,7 +20,7 @@ public sealed record EventRecorderOptions
     /// <summary>After the burst, one event per object per this period (client-go: 5 minutes).</summary>
     public TimeSpan RefillPeriod { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How many distinct events are remembered for aggregation.</summary>
+    /// <summary>How many distinct events (for aggregation) and objects (for rate limits) are remembered; past it, each is forgotten and starts afresh.</summary>
     public int AggregationCacheSize { get; init; } = 4096;
 }
 
@@ -48,6 +48,7 @@ public sealed class EventRecorder(IKubernetes client, EventRecorderOptions optio
     public async Task RecordAsync(V1ObjectReference involved, string type, string reason, string message, CancellationToken cancellationToken = default)
     {
         var objectKey = $"{involved.ApiVersion}/{involved.Kind}/{involved.NamespaceProperty}/{involved.Name}/{involved.Uid}";
+        if (_buckets.Count >= options.AggregationCacheSize) _buckets.Clear();
         var bucket = _buckets.GetOrAdd(objectKey, _ => new TokenBucket(options.BurstPerObject, options.RefillPeriod, _time));
         if (!bucket.TryTake())
         {

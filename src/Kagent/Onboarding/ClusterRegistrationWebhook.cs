@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kagent.Api.V1Alpha1;
 using Kagent.Kube;
 using Kagent.Operator.Client;
@@ -76,8 +75,7 @@ public sealed class ClusterRegistrationWebhook(
     private static ValidationResult? Deny(IReadOnlyList<string> problems) =>
         problems.Count == 0 ? null : ValidationResult.Fail(string.Join("; ", problems));
 
-    private static bool SameSpec(ClusterRegistration a, ClusterRegistration b) =>
-        JsonSerializer.Serialize(a.Spec, KubeJson.Options) == JsonSerializer.Serialize(b.Spec, KubeJson.Options);
+    private static bool SameSpec(ClusterRegistration a, ClusterRegistration b) => KubeJson.SameOnWire(a.Spec, b.Spec);
 }
 
 /// <summary>Admission for OnboardingPolicies: a pattern that compiles, a version that parses, valid label keys.</summary>

@@ -48,9 +48,9 @@ public sealed class KarmadaClusters([FromKeyedServices(ClusterNames.Karmada)] Ku
 
         if (!BelongsTo(existing, registration)) return (ClusterSync.NameTaken, existing);
 
-        var before = JsonSerializer.Serialize(new { existing.Metadata.Labels, existing.Metadata.Annotations, existing.Spec }, KubeJson.Options);
+        var before = KubeJson.Serialize(new { existing.Metadata.Labels, existing.Metadata.Annotations, existing.Spec });
         Apply(existing, registration);
-        var after = JsonSerializer.Serialize(new { existing.Metadata.Labels, existing.Metadata.Annotations, existing.Spec }, KubeJson.Options);
+        var after = KubeJson.Serialize(new { existing.Metadata.Labels, existing.Metadata.Annotations, existing.Spec });
         if (before == after) return (ClusterSync.Unchanged, existing);
         return (ClusterSync.Updated, await _clusters.ReplaceAsync(existing, cancellationToken));
     }

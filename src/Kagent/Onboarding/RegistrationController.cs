@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using k8s.Autorest;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Alpha1;
@@ -34,7 +33,7 @@ public sealed class RegistrationController(
             : null;
         var wasRegistered = Conditions.IsTrue(registration.Status.Conditions, C.ConditionRegistered);
 
-        var status = Copy(registration.Status);
+        var status = KubeJson.Clone(registration.Status);
         var now = time.GetUtcNow().UtcDateTime;
         var generation = registration.Metadata.Generation;
         status.Conditions = Conditions.Set(status.Conditions, C.ConditionPolicyCompliant, violations.Count == 0,
@@ -97,7 +96,7 @@ public sealed class RegistrationController(
 
     private async Task WriteStatusAsync(ClusterRegistration registration, ClusterRegistrationStatus status, CancellationToken cancellationToken)
     {
-        if (Json(status) == Json(registration.Status)) return;
+        if (KubeJson.SameOnWire(status, registration.Status)) return;
         registration.Status = status;
         try
         {
@@ -113,8 +112,4 @@ public sealed class RegistrationController(
         $"a user allowed to '{C.ApproveVerb}' {C.Plural}.{KagentConstants.Group} approves with: " +
         $"kubectl patch clusterregistration {name} --type merge -p '{{\"spec\":{{\"accepted\":true}}}}'";
 
-    private static ClusterRegistrationStatus Copy(ClusterRegistrationStatus status) =>
-        JsonSerializer.Deserialize<ClusterRegistrationStatus>(JsonSerializer.Serialize(status, KubeJson.Options), KubeJson.Options)!;
-
-    private static string Json(ClusterRegistrationStatus status) => JsonSerializer.Serialize(status, KubeJson.Options);
 }

@@ -111,12 +111,7 @@ public sealed class ApiServer : IAsyncDisposable
     public string AdminKubeconfig() => Kubeconfig.Render(Name, Url, ServingCa.CertificatePem, AdminUser, new Credentials.Token(_adminToken));
 
     /// <summary>An admin client that reaches the server through another address, such as a fault-injecting proxy.</summary>
-    public KubeClient AdminVia(string url)
-    {
-        var text = Kubeconfig.Render(Name, url, ServingCa.CertificatePem, AdminUser, new Credentials.Token(_adminToken));
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
-        return new KubeClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(stream));
-    }
+    public KubeClient AdminVia(string url) => CreateClient(AdminUser, new Credentials.Token(_adminToken), url);
 
     /// <summary>Kubeconfig text for any identity, as a client certificate signed by the client CA.</summary>
     public string KubeconfigFor(string user, params string[] groups)
@@ -277,9 +272,9 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>An HTTP handler that trusts exactly this server's serving CA.</summary>
     public HttpClientHandler TrustingHandler() => TrustedHandler.For(ServingCa.Certificate);
 
-    private KubeClient CreateClient(string user, Credentials credentials)
+    private KubeClient CreateClient(string user, Credentials credentials, string? url = null)
     {
-        var text = Kubeconfig.Render(Name, Url, ServingCa.CertificatePem, user, credentials);
+        var text = Kubeconfig.Render(Name, url ?? Url, ServingCa.CertificatePem, user, credentials);
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
         return new KubeClient(KubernetesClientConfiguration.BuildConfigFromConfigFile(stream));
     }

@@ -21,9 +21,6 @@ namespace Kagent.Tests.Onboarding;
 /// </summary>
 public sealed class OnboardingFixture : IAsyncLifetime
 {
-    public const string HubUser = "system:serviceaccount:kagent-system:kagent-hub";
-    public const string AgentServiceAccount = "system:serviceaccount:kagent-system:kagent-agent";
-    private static readonly string[] ServiceAccountGroups = ["system:serviceaccounts", "system:serviceaccounts:kagent-system"];
     private ServerProcess? _hub;
 
     public Fleet Fleet { get; private set; } = null!;
@@ -46,7 +43,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
         var dir = Fleet.Root;
         serving.WriteTo(Path.Combine(dir, "hub.crt"), Path.Combine(dir, "hub.key"));
         var hubKubeconfig = Path.Combine(dir, "hub.kubeconfig");
-        await File.WriteAllTextAsync(hubKubeconfig, ControlPlane.Server.KubeconfigFor(HubUser, ServiceAccountGroups));
+        await File.WriteAllTextAsync(hubKubeconfig, ControlPlane.Server.KubeconfigFor(Identities.Hub, Identities.ServiceAccountGroups));
         var port = FreePort.Next();
         _hub = KagentProcess.Start("kagent-hub",
         [
@@ -94,7 +91,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
     public string AgentMemberKubeconfig(string member)
     {
         var path = Path.Combine(Fleet.Root, $"agent-{member}-member.kubeconfig");
-        File.WriteAllText(path, Fleet.Member(member).Server.KubeconfigFor(AgentServiceAccount, ServiceAccountGroups));
+        File.WriteAllText(path, Fleet.Member(member).Server.KubeconfigFor(Identities.AgentInMember, Identities.ServiceAccountGroups));
         return path;
     }
 

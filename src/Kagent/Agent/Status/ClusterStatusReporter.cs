@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -114,8 +113,8 @@ public sealed class ClusterStatusReporter(
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var status = await ComputeAsync(cluster, resources, synced, probe, enablements, debouncer, cancellationToken);
                 metrics.Record(options.ClusterName, status);
-                var json = JsonSerializer.Serialize(status, KubeJson.Options);
-                if (json == lastWritten || json == JsonSerializer.Serialize(cluster.Status, KubeJson.Options))
+                var json = KubeJson.Serialize(status);
+                if (json == lastWritten || json == KubeJson.Serialize(cluster.Status))
                 {
                     lastWritten = json;
                     Interlocked.Increment(ref _skipped);
@@ -170,7 +169,7 @@ public sealed class ClusterStatusReporter(
         if (health.Outcome != HealthOutcome.Ok && ready.Status != posted?.Status)
             logger.LogWarning("Cluster {Cluster} health: {Outcome} ({Detail})", options.ClusterName, health.Outcome, health.Detail);
 
-        var status = Copy(current);
+        var status = KubeJson.Clone(current);
         status.Conditions = Conditions.Set(status.Conditions, ready.Type, ready.Status == "True", ready.Reason, ready.Message, null, now);
 
         // Offline or unhealthy: only the Ready condition moves; the rest stays as last reported (as Karmada does).
@@ -203,9 +202,6 @@ public sealed class ClusterStatusReporter(
 
     /// <summary>Karmada's resource lists are omitempty.</summary>
     private static Dictionary<string, ResourceQuantity>? OmitEmpty(Dictionary<string, ResourceQuantity> list) => list.Count == 0 ? null : list;
-
-    private static ClusterStatus Copy(ClusterStatus status) =>
-        JsonSerializer.Deserialize<ClusterStatus>(JsonSerializer.Serialize(status, KubeJson.Options), KubeJson.Options)!;
 
     /// <summary>One string instance per namespace and node name, shared by all pods.</summary>
     private sealed class StringPool
