@@ -40,6 +40,7 @@ kc() { "$KUBECTL" --kubeconfig "$DIR/$1.kubeconfig" "${@:2}" 2>&1 | grep -v '^WA
 
 log "applying config/rbac to the control plane and config/agent/rbac.yaml to each member"
 kc karmada apply -k config/rbac >/dev/null
+kc karmada apply -f config/apiservice/viewer_role.yaml >/dev/null
 for m in "${members[@]}"; do kc "$m" apply -f config/agent/rbac.yaml >/dev/null; done
 
 start() { # name, then the kagent arguments
@@ -70,6 +71,9 @@ wait_ready() { # name, port
   log "$1 did not become ready; see $DIR/logs/$1.log"; return 1
 }
 wait_ready kagent-hub "$HUB_HEALTH_PORT"
+log "waiting for the APIService v1alpha1.kagent.io (clusterhealths) to become Available"
+"$KUBECTL" --kubeconfig "$DIR/karmada.kubeconfig" wait apiservice v1alpha1.kagent.io --for condition=Available --timeout 60s >/dev/null \
+  || { log "APIService v1alpha1.kagent.io is not Available; see $DIR/logs/kagent-hub.log"; exit 1; }
 for m in "${members[@]}"; do
   key=$(echo "$m" | tr 'a-z-' 'A-Z_'); health_var="AGENT_${key}_HEALTH_PORT"
   wait_ready "kagent-agent-$m" "${!health_var}"
@@ -97,6 +101,7 @@ $(for m in "${members[@]}"; do echo "  $m: $DIR/$m.kubeconfig"; done)
 Logs: $DIR/logs/   Process ids: $DIR/pids
 
 Try:
+  kubectl --kubeconfig $DIR/karmada.kubeconfig get clusterhealth -o wide
   kubectl --kubeconfig $DIR/karmada.kubeconfig get clusterregistrations
   kubectl --kubeconfig $DIR/karmada.kubeconfig get clusters.cluster.karmada.io -o wide
   kubectl --kubeconfig $DIR/${members[0]}.kubeconfig get nodes

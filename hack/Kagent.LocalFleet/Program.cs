@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using k8s;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Onboarding;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;
@@ -95,11 +95,13 @@ public static class Program
         var pki = Directory.CreateDirectory(Path.Combine(dir, "pki")).FullName;
         var ca = CertificateAuthority.Create("kagent-hub-ca");
         ca.Pem.WriteTo(Path.Combine(pki, "hub-ca.crt"), Path.Combine(pki, "hub-ca.key"));
-        ca.IssueServing("kagent-hub", ["localhost"], [IPAddress.Loopback]).WriteTo(Path.Combine(pki, "hub.crt"), Path.Combine(pki, "hub.key"));
+        ca.IssueServing("kagent-hub", ["localhost", HubApiService.ServiceDnsName], [IPAddress.Loopback]).WriteTo(Path.Combine(pki, "hub.crt"), Path.Combine(pki, "hub.key"));
         var hubSecurePort = FreePort.Next();
         await fleet.ControlPlane.Admin.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(
             WebhookConfigurations.Onboarding(WebhookConfigurations.ViaUrl($"https://127.0.0.1:{hubSecurePort}", Encoding.UTF8.GetBytes(ca.CertificatePem))));
         Progress($"onboarding webhook registered at https://127.0.0.1:{hubSecurePort}");
+        await HubApiService.RegisterAsync(fleet.ControlPlane.Admin, hubSecurePort, ca.CertificatePem);
+        Progress("APIService v1alpha1.kagent.io registered (kagent-system/kagent-hub -> this machine's hub)");
 
         var env = new StringBuilder();
         env.AppendLine($"HUB_SECURE_PORT={hubSecurePort}");

@@ -1,5 +1,5 @@
 using Kagent.Api.Karmada;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 
 namespace Kagent.Api;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using k8s.Models;
 using Kagent.Api.Karmada;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;

@@ -3,12 +3,30 @@ using Kagent.Benchmarks;
 using Kagent.Testing.Fixtures;
 
 // kagent-bench agent [--nodes 5000] [--pods 20000,150000] [--idle 60]
-var nodes = Option("--nodes", 5000);
-var pods = (OptionText("--pods") ?? "20000,150000").Split(',').Select(int.Parse).ToList();
-var idle = TimeSpan.FromSeconds(Option("--idle", 60));
+// kagent-bench hub [--clusters 1000] [--watchers 100] [--requests 500]
 var root = TestDirectories.NewRoot("bench");
 void Progress(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
 
+if (args.FirstOrDefault() == "hub")
+{
+    var hub = await new HubBenchmark(root, Progress).RunAsync(Option("--clusters", 1000), Option("--watchers", 100), Option("--requests", 500));
+    Console.WriteLine("| request | requests | p50 | p99 | max |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    foreach (var l in hub.Latencies.Append(hub.FanOut))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {l.What} | {l.Requests} | {l.P50:0.0} ms | {l.P99:0.0} ms | {l.Max:0.0} ms |"));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Hub memory with {hub.Clusters:N0} clusters: working set (RSS) {hub.WorkingSetMiB:0} MiB, private {hub.PrivateMiB:0} MiB; with {hub.Watchers} watches open {hub.WorkingSetWithWatchersMiB:0} MiB; peak {hub.PeakMiB:0} MiB."));
+    Cleanup();
+    return;
+}
+
+var nodes = Option("--nodes", 5000);
+var pods = (OptionText("--pods") ?? "20000,150000").Split(',').Select(int.Parse).ToList();
+var idle = TimeSpan.FromSeconds(Option("--idle", 60));
 var results = await new AgentBenchmark(root, Progress).RunAsync(nodes, pods, idle);
 Console.WriteLine("| nodes | pods | first complete status | working set (RSS, steady) | peak RSS | private (anonymous) | idle CPU | idle status writes/min | change latency |");
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -18,12 +36,17 @@ foreach (var r in results)
         $"| {r.Nodes:N0} | {r.Pods:N0} | {r.FirstCompleteSeconds:0.0} s | {r.SteadyWorkingSetMiB:0} MiB | {r.PeakWorkingSetMiB:0} MiB | {r.SteadyPrivateMiB:0} MiB | {r.IdleMillicores:0.0} m | {r.IdleStatusWritesPerMinute} | {r.ChangeLatencySeconds:0.0} s |"));
 }
 
-try
+Cleanup();
+
+void Cleanup()
 {
-    Directory.Delete(root, recursive: true);
-}
-catch (IOException)
-{
+    try
+    {
+        Directory.Delete(root, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
 }
 
 int Option(string name, int fallback) => OptionText(name) is { } text ? int.Parse(text) : fallback;

@@ -40,7 +40,7 @@ internal static class GenerateCommand
         ApiTypes.KagentCrds.Select(t => (kagentFolder, Render(t)))
             .Concat(ApiTypes.KarmadaCrds.Select(t => (karmadaFolder, Render(t))))
             .Append((webhookFolder, new CrdFile("manifests.yaml", KubernetesYaml.Serialize(
-                Onboarding.WebhookConfigurations.Onboarding(Onboarding.WebhookConfigurations.ViaService("kagent-system", "kagent-hub-webhook")))
+                Onboarding.WebhookConfigurations.Onboarding(Onboarding.WebhookConfigurations.ViaService("kagent-system", "kagent-hub")))
                 .TrimEnd() + "\n")));
 
     public static CrdFile Render(Type entityType)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kagent.Aggregation.Security;
 using Kagent.Configuration;
 
 namespace Kagent.Cli;
@@ -8,16 +9,21 @@ internal sealed class HubCommand
 {
     private readonly Option<string> _kubeconfig = Flag.Of("--kubeconfig", "", "Path to the Karmada control plane's kubeconfig; empty means $KUBECONFIG, else in-cluster configuration.");
     private readonly Option<string> _context = Flag.Of("--context", "", "Context in --kubeconfig; empty means its current context.");
-    private readonly Option<string> _bindAddress = Flag.Of("--bind-address", "0.0.0.0", "Address the TLS endpoint (admission webhooks) listens on.");
-    private readonly Option<int> _securePort = Flag.Of("--secure-port", 8443, "Port of the TLS endpoint (admission webhooks); 0 disables it.");
+    private readonly Option<string> _bindAddress = Flag.Of("--bind-address", "0.0.0.0", "Address the TLS endpoint (admission webhooks and the clusterhealths aggregated API) listens on.");
+    private readonly Option<int> _securePort = Flag.Of("--secure-port", 8443, "Port of the TLS endpoint (admission webhooks and the clusterhealths aggregated API); 0 disables both.");
     private readonly Option<string> _tlsCert = Flag.Of("--tls-cert-file", "", "PEM serving certificate of the TLS endpoint (required unless --secure-port is 0); reloaded when it changes.");
     private readonly Option<string> _tlsKey = Flag.Of("--tls-private-key-file", "", "PEM private key of --tls-cert-file.");
+    private readonly Option<string> _requestHeaderCa = Flag.Of("--requestheader-client-ca-file", "", "PEM CA bundle that verifies the front proxy's client certificate; empty means read kube-system/extension-apiserver-authentication (and follow its changes).");
+    private readonly Option<string> _requestHeaderNames = Flag.Of("--requestheader-allowed-names", "", "Comma-separated common names the front proxy's client certificate may have; empty allows any name signed by the CA. Only with --requestheader-client-ca-file.");
+    private readonly Option<string> _requestHeaderUsers = Flag.Of("--requestheader-username-headers", "X-Remote-User", "Comma-separated headers that carry the user name. Only with --requestheader-client-ca-file.");
+    private readonly Option<string> _requestHeaderGroups = Flag.Of("--requestheader-group-headers", "X-Remote-Group", "Comma-separated headers that carry the groups. Only with --requestheader-client-ca-file.");
+    private readonly Option<string> _requestHeaderExtra = Flag.Of("--requestheader-extra-headers-prefix", "X-Remote-Extra-", "Comma-separated header prefixes of extra user attributes. Only with --requestheader-client-ca-file.");
     private readonly CommonFlags _common = new(metricsDefault: ":8080", healthDefault: ":8081");
 
     public Command Build(Func<HubOptions, CancellationToken, Task<int>> run)
     {
         var command = new Command("hub", "Run in the Karmada control plane: the kagent.io API (onboarding admission, registration controllers, the clusterhealths aggregated API).");
-        foreach (var option in new Option[] { _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey }.Concat(_common.All)) command.Add(option);
+        foreach (var option in new Option[] { _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra }.Concat(_common.All)) command.Add(option);
         command.SetAction((result, ct) => CommandRunner.RunAsync(() => Bind(result), run, ct));
         return command;
     }
@@ -26,8 +32,32 @@ internal sealed class HubCommand
     {
         ControlPlane = new KubeconfigSource(_kubeconfig.Name, Flag.Optional(_kubeconfig, result), Flag.Optional(_context, result)),
         Secure = BindSecure(result),
+        Aggregation = new AggregationOptions { RequestHeader = BindRequestHeader(result) },
         Common = _common.Bind(result),
     };
+
+    private RequestHeaderSettings? BindRequestHeader(ParseResult result)
+    {
+        var caFile = Flag.Optional(_requestHeaderCa, result);
+        if (caFile is null) return null;
+        if (!File.Exists(caFile)) throw new ConfigurationException(_requestHeaderCa.Name, $"{caFile}: no such file");
+        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> authorities;
+        try
+        {
+            authorities = RequestHeaderSettings.ParsePem(File.ReadAllText(caFile));
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new ConfigurationException(_requestHeaderCa.Name, $"{caFile} is not a PEM certificate bundle ({e.Message.ReplaceLineEndings(" ")})");
+        }
+
+        if (authorities.Count == 0) throw new ConfigurationException(_requestHeaderCa.Name, $"{caFile} holds no PEM certificate");
+        return new RequestHeaderSettings(authorities, List(_requestHeaderNames, result), List(_requestHeaderUsers, result), [],
+            List(_requestHeaderGroups, result), List(_requestHeaderExtra, result));
+    }
+
+    private static IReadOnlyList<string> List(Option<string> option, ParseResult result) =>
+        (result.GetValue(option) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private SecureServing? BindSecure(ParseResult result)
     {

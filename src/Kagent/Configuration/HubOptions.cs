@@ -8,8 +8,20 @@ public sealed record HubOptions
     /// <summary>The TLS endpoint of the admission webhooks (and the aggregated API); null when --secure-port is 0.</summary>
     public SecureServing? Secure { get; init; }
 
+    public AggregationOptions Aggregation { get; init; } = new();
+
     public required CommonOptions Common { get; init; }
 }
 
 /// <summary>A TLS listener and the PEM files of its serving certificate.</summary>
 public sealed record SecureServing(BindAddress Address, string CertificateFile, string KeyFile);
+
+/// <summary>The aggregated API (clusterhealths) on the hub's TLS endpoint.</summary>
+public sealed record AggregationOptions
+{
+    /// <summary>From the --requestheader-* flags; null: read kube-system/extension-apiserver-authentication.</summary>
+    public Aggregation.Security.RequestHeaderSettings? RequestHeader { get; init; }
+
+    /// <summary>How long an allowed or denied SubjectAccessReview is reused (kube-apiserver's default: 10s).</summary>
+    public TimeSpan AuthorizationCacheTtl { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -21,6 +21,9 @@ public sealed record RoleDefinition(
 {
     /// <summary>The TLS endpoint for admission webhooks, when the role serves one.</summary>
     public SecureServing? Secure { get; init; }
+
+    /// <summary>More endpoints on the TLS endpoint (the aggregated API), behind authentication and authorization.</summary>
+    public Action<IEndpointRouteBuilder>? MapSecure { get; init; }
 }
 
 /// <summary>
@@ -59,10 +62,18 @@ public static class RoleHost
         role.ConfigureServices(services);
 
         var app = builder.Build();
+        if (role.MapSecure is not null)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
         MapEndpoints(app, role.Common);
         if (role.Secure is not null)
         {
-            app.MapGroup("").RequireHost(HostPattern(role.Secure.Address)).MapValidationWebhooks();
+            var secure = app.MapGroup("").RequireHost(HostPattern(role.Secure.Address));
+            secure.MapValidationWebhooks();
+            role.MapSecure?.Invoke(secure);
         }
         return app;
     }
@@ -138,6 +149,12 @@ public static class RoleHost
                 {
                     https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
                     https.ServerCertificateSelector = (_, _) => certificates!.Current;
+
+                    // kube-apiserver calls webhooks without a client certificate and the aggregated API with the
+                    // front proxy's: ask for one, accept any at the TLS layer, and let the authentication handler
+                    // verify it against the request-header CA (which changes at run time).
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
                 }));
             }
         });

@@ -1,3 +1,4 @@
+using Kagent.Aggregation;
 using Kagent.Configuration;
 using Kagent.Hosting;
 using Kagent.Kube;
@@ -18,9 +19,11 @@ public static class HubRole
         {
             services.AddSingleton(options);
             services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection).AddOnboarding();
+            if (options.Secure is not null) services.AddAggregatedApi(options.Aggregation);
         })
         {
             Secure = options.Secure,
+            MapSecure = options.Secure is null ? null : secure => secure.MapAggregatedApi(),
         };
     }
 }

@@ -1,4 +1,4 @@
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Operator.Webhooks;
 
 namespace Kagent.Onboarding;

@@ -1,34 +1,27 @@
-using k8s;
 using k8s.Models;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api;
+using Kagent.Api.V1Beta1;
 using Kagent.Kube;
-using Kagent.Operator.Client;
 using Kagent.Operator.Webhooks;
 
 namespace Kagent.Onboarding;
 
 /// <summary>Asks the control plane whether a user may approve a registration (verb approve on clusterregistrations.kagent.io).</summary>
-public sealed class ApprovalAuthorizer([FromKeyedServices(ClusterNames.Karmada)] KubeClient client)
+public sealed class ApprovalAuthorizer(SubjectAccessReviewer reviewer)
 {
     public async Task<bool> MayApproveAsync(AdmissionUserInfo user, string registrationName, CancellationToken cancellationToken)
     {
-        var review = await client.AuthorizationV1.CreateSubjectAccessReviewAsync(new V1SubjectAccessReview
-        {
-            Spec = new V1SubjectAccessReviewSpec
+        var decision = await reviewer.ReviewAsync(
+            RemoteUser.From(user.Username ?? "", user.Uid, user.Groups, user.Extra),
+            new V1ResourceAttributes
             {
-                User = user.Username,
-                Uid = user.Uid,
-                Groups = user.Groups?.ToList(),
-                Extra = user.Extra?.ToDictionary(kv => kv.Key, kv => (IList<string>)kv.Value.ToList()),
-                ResourceAttributes = new V1ResourceAttributes
-                {
-                    Group = KagentConstants.Group,
-                    Resource = OnboardingConstants.Plural,
-                    Verb = OnboardingConstants.ApproveVerb,
-                    Name = registrationName,
-                },
+                Group = KagentConstants.Group,
+                Resource = OnboardingConstants.Plural,
+                Verb = OnboardingConstants.ApproveVerb,
+                Name = registrationName,
             },
-        }, cancellationToken: cancellationToken);
-        return review.Status?.Allowed == true;
+            nonResource: null,
+            cancellationToken);
+        return decision.Allowed;
     }
 }

@@ -1,4 +1,5 @@
-using Kagent.Api.V1Alpha1;
+using Kagent.Api;
+using Kagent.Api.V1Beta1;
 using Kagent.Kube;
 using Kagent.Operator.Client;
 using Kagent.Operator.Webhooks;

@@ -2,7 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using Kagent.Api.Karmada;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Kube;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;

@@ -1,4 +1,4 @@
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;

@@ -1,5 +1,6 @@
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Kube;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
 using Kagent.Operator.Events;
@@ -13,11 +14,12 @@ public static class OnboardingServices
     public static OperatorBuilder AddOnboarding(this OperatorBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ControllerTrigger<ClusterRegistration>>();
         services.AddSingleton<OnboardingPolicies>();
         services.AddHostedService(sp => sp.GetRequiredService<OnboardingPolicies>());
         services.AddSingleton<KarmadaClusters>();
+        services.TryAddSingleton<SubjectAccessReviewer>();
         services.AddSingleton<ApprovalAuthorizer>();
         services.AddSingleton(sp => new EventRecorder(sp.GetRequiredKeyedService<KubeClient>(ClusterNames.Karmada),
             new EventRecorderOptions { Component = "kagent-hub" }, sp.GetRequiredService<ILogger<EventRecorder>>()));

@@ -1,13 +1,14 @@
 using System.Net;
 using k8s.Autorest;
+using Kagent.Api;
 using Kagent.Api.Karmada;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Kube;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
 using Kagent.Operator.Entities;
 using Kagent.Operator.Events;
-using C = Kagent.Api.V1Alpha1.OnboardingConstants;
+using C = Kagent.Api.V1Beta1.OnboardingConstants;
 
 namespace Kagent.Onboarding;
 

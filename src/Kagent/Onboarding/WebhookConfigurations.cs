@@ -1,5 +1,6 @@
 using k8s.Models;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api;
+using Kagent.Api.V1Beta1;
 using Kagent.Operator.Webhooks;
 
 namespace Kagent.Onboarding;

@@ -9,6 +9,13 @@ public sealed record PemPair(string CertificatePem, string KeyPem)
 {
     public X509Certificate2 ToX509() => X509Certificate2.CreateFromPem(CertificatePem, KeyPem);
 
+    /// <summary>The pair as a certificate SslStream can present as a client certificate (its key imported, not ephemeral).</summary>
+    public X509Certificate2 ToClientCertificate()
+    {
+        using var certificate = ToX509();
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+
     public void WriteTo(string certificatePath, string keyPath)
     {
         File.WriteAllText(certificatePath, CertificatePem);

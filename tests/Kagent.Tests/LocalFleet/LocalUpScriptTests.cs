@@ -32,7 +32,7 @@ public sealed class LocalUpScriptTests
             using var karmada = new Kagent.Operator.Client.KubeClient(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(dir, "karmada.kubeconfig")));
             foreach (var member in new[] { "member1", "member2" })
             {
-                var registration = await new Kagent.Operator.Client.EntityClient<Kagent.Api.V1Alpha1.ClusterRegistration>(karmada).GetAsync(member);
+                var registration = await new Kagent.Operator.Client.EntityClient<Kagent.Api.V1Beta1.ClusterRegistration>(karmada).GetAsync(member);
                 Assert.Equal("Registered", registration?.Status.Phase);
                 Assert.NotNull(await new Kagent.Operator.Client.EntityClient<Kagent.Api.Karmada.Cluster>(karmada).GetAsync(member));
             }
@@ -47,7 +47,7 @@ public sealed class LocalUpScriptTests
             // The quickstart: a third member asks to join, waits for approval, registers, and leaves again.
             var added = await RunScriptAsync(Path.Combine(root, "hack/local-member.sh"), environment, TimeSpan.FromMinutes(2), "member3", "1");
             Assert.True(added.ExitCode == 0, $"local-member.sh failed:\n{added.Output}");
-            var registrations = new Kagent.Operator.Client.EntityClient<Kagent.Api.V1Alpha1.ClusterRegistration>(karmada);
+            var registrations = new Kagent.Operator.Client.EntityClient<Kagent.Api.V1Beta1.ClusterRegistration>(karmada);
             await Eventually.TrueAsync(async () => (await registrations.GetAsync("member3"))?.Status.Phase == "Pending", TimeSpan.FromSeconds(30), "member3 pending");
             await registrations.MergePatchAsync("member3", new { spec = new { accepted = true } });
             await Eventually.TrueAsync(async () => (await registrations.GetAsync("member3"))?.Status.Phase == "Registered", TimeSpan.FromSeconds(30), "member3 registered");

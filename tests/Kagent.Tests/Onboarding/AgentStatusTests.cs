@@ -2,7 +2,7 @@ using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using Kagent.Api.Karmada;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;

@@ -2,7 +2,7 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Servers;
@@ -15,7 +15,7 @@ namespace Kagent.Tests.Onboarding;
 public sealed class OnboardingAdmissionTests(OnboardingFixture onboarding)
 {
     private static string Registration(string name, string spec) => $"""
-        apiVersion: kagent.io/v1alpha1
+        apiVersion: kagent.io/v1beta1
         kind: ClusterRegistration
         metadata:
           name: {name}
@@ -24,7 +24,7 @@ public sealed class OnboardingAdmissionTests(OnboardingFixture onboarding)
         """;
 
     private static string Policy(string name, string spec) => $"""
-        apiVersion: kagent.io/v1alpha1
+        apiVersion: kagent.io/v1beta1
         kind: OnboardingPolicy
         metadata:
           name: {name}

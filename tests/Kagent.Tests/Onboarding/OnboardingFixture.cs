@@ -3,7 +3,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Onboarding;
 using Kagent.Operator.Client;
 using Kagent.Testing;
@@ -38,13 +38,17 @@ public sealed class OnboardingFixture : IAsyncLifetime
         await KubectlApplyAsync(ControlPlane, "config/rbac");
         foreach (var member in Fleet.Members.Values) await KubectlApplyAsync(member, "config/agent/rbac.yaml");
 
+        await KubectlApplyAsync(ControlPlane, "config/apiservice/viewer_role.yaml");
+
         var ca = CertificateAuthority.Create("kagent-hub-ca");
-        var serving = ca.IssueServing("kagent-hub", ["localhost"], [IPAddress.Loopback]);
+        HubCa = ca;
+        var serving = ca.IssueServing("kagent-hub", ["localhost", HubApiService.ServiceDnsName], [IPAddress.Loopback]);
         var dir = Fleet.Root;
         serving.WriteTo(Path.Combine(dir, "hub.crt"), Path.Combine(dir, "hub.key"));
         var hubKubeconfig = Path.Combine(dir, "hub.kubeconfig");
         await File.WriteAllTextAsync(hubKubeconfig, ControlPlane.Server.KubeconfigFor(Identities.Hub, Identities.ServiceAccountGroups));
         var port = FreePort.Next();
+        HubPort = port;
         _hub = KagentProcess.Start("kagent-hub",
         [
             "hub", "--kubeconfig", hubKubeconfig, "--bind-address", "127.0.0.1", "--secure-port", port.ToString(),
@@ -69,7 +73,30 @@ public sealed class OnboardingFixture : IAsyncLifetime
                 return true;
             }
         }, TimeSpan.FromSeconds(60), "onboarding webhook in effect\n" + HubLogTail());
+
+        await RegisterApiServiceAsync();
     }
+
+    public int HubPort { get; private set; }
+
+    public CertificateAuthority HubCa { get; private set; } = null!;
+
+    /// <summary>The hub's TLS endpoint, reached directly (not through kube-apiserver).</summary>
+    public string HubUrl => $"https://127.0.0.1:{HubPort}";
+
+    /// <summary>
+    /// The APIService v1alpha1.kagent.io as config/apiservice has it, but through an ExternalName Service to this
+    /// machine's hub process; done when kube-apiserver reports it Available.
+    /// </summary>
+    private async Task RegisterApiServiceAsync()
+    {
+        await HubApiService.RegisterAsync(ControlPlane.Admin, HubPort, HubCa.CertificatePem);
+        await HubApiService.WaitAvailableAsync(ControlPlane.Admin, TimeSpan.FromSeconds(60), HubLogTail);
+    }
+
+    /// <summary>kubectl against the control plane as its admin.</summary>
+    public Task<ProcessRunner.Result> KubectlAsync(params string[] arguments) =>
+        ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl, ["--kubeconfig", ControlPlane.AdminKubeconfigPath, .. arguments], TimeSpan.FromSeconds(60));
 
     public async Task DisposeAsync()
     {

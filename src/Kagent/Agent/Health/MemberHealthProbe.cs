@@ -1,5 +1,5 @@
 using System.Net;
-using k8s.Autorest;
+using Kagent.Kube;
 using Kagent.Operator.Client;
 
 namespace Kagent.Agent.Health;
@@ -42,35 +42,10 @@ public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout)
         return new HealthResult(HealthOutcome.NotOk, detail);
     }
 
-    private sealed record Answer(HttpStatusCode? Status, string Body, string? Error);
-
-    private async Task<Answer> GetAsync(string path, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            using var response = await member.SendAsync(HttpMethod.Get, path, cancellationToken: deadline.Token);
-            return new Answer(response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token), null);
-        }
-        catch (HttpOperationException e)
-        {
-            return new Answer(e.Response.StatusCode, e.Response.Content ?? "", null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new Answer(null, "", $"GET {path.Split('?')[0]} timed out after {timeout.TotalSeconds:0.#}s");
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or System.Security.Authentication.AuthenticationException)
-        {
-            return new Answer(null, "", $"GET {path.Split('?')[0]}: {e.Message.ReplaceLineEndings(" ")}");
-        }
-    }
+    private Task<HealthAnswer> GetAsync(string path, CancellationToken cancellationToken) =>
+        HealthEndpoint.GetAsync(member, path, timeout, cancellationToken);
 
     /// <summary>The names of "[-]name failed: ..." lines of a verbose health answer.</summary>
     private static List<string> FailingChecks(string body) =>
-        body.Split('\n')
-            .Where(line => line.StartsWith("[-]", StringComparison.Ordinal))
-            .Select(line => line[3..].Split(' ')[0])
-            .ToList();
+        HealthEndpoint.Checks(body).Where(c => !c.Ok).Select(c => c.Name).ToList();
 }

@@ -3,7 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Kagent.Api.Karmada;
-using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
 using Kagent.Configuration;
 using Kagent.Hosting;
 using Kagent.Kube;

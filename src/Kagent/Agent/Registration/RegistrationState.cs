@@ -16,6 +16,6 @@ public sealed class RegistrationState
     {
         Phase = phase;
         ClusterId = clusterId;
-        if (phase == Api.V1Alpha1.OnboardingConstants.PhaseRegistered && clusterUid is not null) _registered.TrySetResult(clusterUid);
+        if (phase == Api.V1Beta1.OnboardingConstants.PhaseRegistered && clusterUid is not null) _registered.TrySetResult(clusterUid);
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 using k8s.Models;
 using Kagent.Operator.Entities;
 
-namespace Kagent.Api.V1Alpha1;
+namespace Kagent.Api.V1Beta1;
 
 /// <summary>A member cluster's request to join the fleet; named after the cluster.</summary>
 [KubernetesEntity(Group = KagentConstants.Group, ApiVersion = KagentConstants.Version, Kind = "ClusterRegistration", PluralName = "clusterregistrations")]

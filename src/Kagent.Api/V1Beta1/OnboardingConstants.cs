@@ -1,4 +1,4 @@
-namespace Kagent.Api.V1Alpha1;
+namespace Kagent.Api.V1Beta1;
 
 /// <summary>Phases, conditions, reasons, names and identities of onboarding.</summary>
 public static class OnboardingConstants

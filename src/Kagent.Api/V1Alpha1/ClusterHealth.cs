@@ -1,0 +1,178 @@
+using System.Text.Json.Serialization;
+using k8s.Models;
+using Kagent.Operator.Entities;
+
+namespace Kagent.Api.V1Alpha1;
+
+/// <summary>
+/// The live health of one Karmada Cluster, computed by `kagent hub` at request time and served by its aggregated
+/// API (never stored): readiness judged from the heartbeat Lease and the Cluster's conditions, capacity and
+/// allocation, placement and registration.
+/// </summary>
+[KubernetesEntity(Group = KagentConstants.Group, ApiVersion = KagentConstants.HealthVersion, Kind = "ClusterHealth", PluralName = "clusterhealths")]
+[EntityScope(EntityScope.Cluster)]
+[KubernetesEntityShortNames("ch")]
+[KubernetesEntityCategories("kagent")]
+[Description("ClusterHealth is the live health of one Karmada Cluster, computed by kagent hub from the Cluster, its heartbeat Lease and its ClusterRegistration at request time. Read-only.")]
+public sealed class ClusterHealth : CustomKubernetesEntity
+{
+    [JsonPropertyName("status")]
+    public ClusterHealthStatus Status { get; set; } = new();
+}
+
+public sealed class ClusterHealthStatus
+{
+    [JsonPropertyName("ready")]
+    [EnumValues("True", "False", "Unknown")]
+    [Description("Whether the cluster is ready: its heartbeat is fresh and its Ready condition is True.")]
+    public string Ready { get; set; } = "Unknown";
+
+    [JsonPropertyName("reason")]
+    [Description("Why: ClusterReady, ClusterNotReady, ClusterNotReachable (Karmada's reasons), HeartbeatStale, HeartbeatMissing or NoStatus.")]
+    public string? Reason { get; set; }
+
+    [JsonPropertyName("message")]
+    public string? Message { get; set; }
+
+    [JsonPropertyName("heartbeat")]
+    [Description("The heartbeat Lease karmada-cluster/<name>, as of this answer.")]
+    public HeartbeatInfo? Heartbeat { get; set; }
+
+    [JsonPropertyName("kubernetesVersion")]
+    public string? KubernetesVersion { get; set; }
+
+    [JsonPropertyName("nodes")]
+    public NodeCounts? Nodes { get; set; }
+
+    [JsonPropertyName("cpu")]
+    [Description("CPU allocatable and allocated (requests of scheduled pods), in cores.")]
+    public ResourceUsage? Cpu { get; set; }
+
+    [JsonPropertyName("memory")]
+    public ResourceUsage? Memory { get; set; }
+
+    [JsonPropertyName("pods")]
+    public ResourceUsage? Pods { get; set; }
+
+    [JsonPropertyName("provider")]
+    public string? Provider { get; set; }
+
+    [JsonPropertyName("region")]
+    public string? Region { get; set; }
+
+    [JsonPropertyName("zones")]
+    public IList<string>? Zones { get; set; }
+
+    [JsonPropertyName("syncMode")]
+    public string? SyncMode { get; set; }
+
+    [JsonPropertyName("registrationPhase")]
+    [Description("The phase of the ClusterRegistration of the same name, when the cluster was onboarded by Kagent.")]
+    public string? RegistrationPhase { get; set; }
+
+    [JsonPropertyName("conditions")]
+    [Description("The Karmada Cluster's conditions.")]
+    public IList<V1Condition>? Conditions { get; set; }
+
+    /// <summary>A copy with another heartbeat (the rest is shared, so neither copy may be changed afterwards).</summary>
+    public ClusterHealthStatus WithHeartbeat(HeartbeatInfo? heartbeat)
+    {
+        var copy = (ClusterHealthStatus)MemberwiseClone();
+        copy.Heartbeat = heartbeat;
+        return copy;
+    }
+}
+
+public sealed class HeartbeatInfo
+{
+    [JsonPropertyName("lastRenewTime")]
+    public DateTime? LastRenewTime { get; set; }
+
+    [JsonPropertyName("ageSeconds")]
+    [Description("Seconds since lastRenewTime when this answer was computed.")]
+    public long? AgeSeconds { get; set; }
+
+    [JsonPropertyName("leaseDurationSeconds")]
+    public int? LeaseDurationSeconds { get; set; }
+
+    [JsonPropertyName("holderIdentity")]
+    public string? HolderIdentity { get; set; }
+}
+
+public sealed class NodeCounts
+{
+    [JsonPropertyName("ready")]
+    public int Ready { get; set; }
+
+    [JsonPropertyName("total")]
+    public int Total { get; set; }
+}
+
+public sealed class ResourceUsage
+{
+    [JsonPropertyName("allocatable")]
+    public ResourceQuantity? Allocatable { get; set; }
+
+    [JsonPropertyName("allocated")]
+    public ResourceQuantity? Allocated { get; set; }
+
+    [JsonPropertyName("allocatedPercent")]
+    [Description("allocated / allocatable × 100, rounded down; absent when nothing is allocatable.")]
+    public int? AllocatedPercent { get; set; }
+}
+
+/// <summary>The answer of clusterhealths/{name}/probe: a live probe of the member's API server.</summary>
+[Description("ClusterHealthProbe is the result of an on-demand probe of a member cluster's API server from the control plane.")]
+public sealed class ClusterHealthProbe
+{
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "ClusterHealthProbe";
+
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = KagentConstants.HealthGroupVersion;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("apiEndpoint")]
+    public string ApiEndpoint { get; set; } = "";
+
+    [JsonPropertyName("probeTime")]
+    public DateTime ProbeTime { get; set; }
+
+    [JsonPropertyName("endpoints")]
+    public IList<ProbedEndpoint> Endpoints { get; set; } = new List<ProbedEndpoint>();
+}
+
+public sealed class ProbedEndpoint
+{
+    [JsonPropertyName("path")]
+    public string Path { get; set; } = "";
+
+    [JsonPropertyName("statusCode")]
+    public int? StatusCode { get; set; }
+
+    [JsonPropertyName("ok")]
+    public bool Ok { get; set; }
+
+    [JsonPropertyName("durationMilliseconds")]
+    public long DurationMilliseconds { get; set; }
+
+    [JsonPropertyName("error")]
+    public string? Error { get; set; }
+
+    [JsonPropertyName("checks")]
+    public IList<ProbeCheck>? Checks { get; set; }
+}
+
+public sealed class ProbeCheck
+{
+    [JsonPropertyName("name")]
+    public string Name { get; set; } = "";
+
+    [JsonPropertyName("ok")]
+    public bool Ok { get; set; }
+
+    [JsonPropertyName("message")]
+    public string? Message { get; set; }
+}

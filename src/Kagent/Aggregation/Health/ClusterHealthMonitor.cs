@@ -1,0 +1,156 @@
+using k8s.Models;
+using Kagent.Api.Karmada;
+using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
+using Kagent.Kube;
+using Kagent.Operator.Cache;
+using Kagent.Operator.Client;
+
+namespace Kagent.Aggregation.Health;
+
+/// <summary>
+/// Keeps <see cref="ClusterHealthStore"/> current: watches Karmada Clusters, heartbeat Leases and
+/// ClusterRegistrations, recomputes a cluster's health whenever one of them changes, and again when its heartbeat
+/// goes stale, so that watches see a silent agent as not ready within a second of its Lease expiring.
+/// Runs in every hub replica (reads only).
+/// </summary>
+public sealed class ClusterHealthMonitor : BackgroundService
+{
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(5);
+
+    private readonly ResourceWatcher<Cluster> _clusters;
+    private readonly ResourceWatcher<V1Lease> _leases;
+    private readonly ResourceWatcher<ClusterRegistration> _registrations;
+    private readonly ClusterHealthStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ClusterHealthMonitor> _logger;
+    private readonly object _gate = new();
+    private readonly PriorityQueue<string, DateTime> _staleChecks = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ClusterHealthMonitor([FromKeyedServices(ClusterNames.Karmada)] KubeClient client, ClusterHealthStore store, TimeProvider time, ILogger<ClusterHealthMonitor> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _clusters = new ResourceWatcher<Cluster>(client, ResourcePath.For<Cluster>(), transform: WithoutBulk, logger: logger);
+        _leases = new ResourceWatcher<V1Lease>(client, new ResourcePath("coordination.k8s.io", "v1", "leases", KarmadaConstants.ClusterNamespace), transform: WithoutManagedFields, logger: logger);
+        _registrations = new ResourceWatcher<ClusterRegistration>(client, ResourcePath.For<ClusterRegistration>(), transform: WithoutManagedFields, logger: logger);
+        _clusters.Subscribe(change => Recompute(change.Object.Metadata.Name));
+        _leases.Subscribe(change => Recompute(change.Object.Metadata.Name));
+        _registrations.Subscribe(change => Recompute(change.Object.Metadata.Name));
+    }
+
+    /// <summary>Completes once every watch has listed and every cluster's health has been computed.</summary>
+    public Task Synced => _synced.Task;
+
+    public ClusterHealthStore Store => _store;
+
+    /// <summary>A stored object as served now: with the heartbeat (renew time and age) of the current Lease.</summary>
+    public ClusterHealth Render(ClusterHealth stored)
+    {
+        var heartbeat = ClusterHealthBuilder.Heartbeat(Lease(stored.Metadata.Name), _time.GetUtcNow().UtcDateTime);
+        return new ClusterHealth { Metadata = stored.Metadata, Status = stored.Status.WithHeartbeat(heartbeat) };
+    }
+
+    /// <summary>The current Lease of a cluster, if any (the probe subresource reports when the agent last reported).</summary>
+    public V1Lease? LeaseOf(string name) => Lease(name);
+
+    public Cluster? ClusterOf(string name) => _clusters.Get(name);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var watches = Task.WhenAll(_clusters.RunAsync(stoppingToken), _leases.RunAsync(stoppingToken), _registrations.RunAsync(stoppingToken));
+        try
+        {
+            await Task.WhenAll(_clusters.Synced, _leases.Synced, _registrations.Synced).WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await watches;
+            return;
+        }
+
+        foreach (var name in _clusters.Items.Select(c => c.Metadata.Name).Concat(_store.Names()).Distinct().ToList()) Recompute(name, force: true);
+        _synced.TrySetResult();
+        _logger.LogInformation("Serving the health of {Count} clusters", _store.Snapshot().Items.Count);
+        await Task.WhenAll(watches, RecheckStaleHeartbeatsAsync(stoppingToken));
+    }
+
+    private void Recompute(string name, bool force = false)
+    {
+        // Before every watch has listed, a cluster may be seen without its Lease; wait for the first full picture.
+        if (!force && !_synced.Task.IsCompleted) return;
+        var now = _time.GetUtcNow().UtcDateTime;
+        lock (_gate)
+        {
+            var cluster = _clusters.Get(name);
+            if (cluster is null)
+            {
+                _store.Apply(name, null);
+                return;
+            }
+
+            var lease = Lease(name);
+            var health = ClusterHealthBuilder.Build(new ClusterHealthInputs(cluster, lease, _registrations.Get(name)), now);
+            health.Status = health.Status.WithHeartbeat(null);
+            _store.Apply(name, health);
+            if (ClusterHealthBuilder.StaleAt(lease) is { } staleAt && staleAt > now)
+            {
+                var wakeEarlier = !_staleChecks.TryPeek(out _, out var first) || staleAt < first;
+                _staleChecks.Enqueue(name, staleAt);
+                if (wakeEarlier) _wake.Release();
+            }
+        }
+    }
+
+    private async Task RecheckStaleHeartbeatsAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var due = new List<string>();
+            TimeSpan sleep;
+            lock (_gate)
+            {
+                var now = _time.GetUtcNow().UtcDateTime;
+                while (_staleChecks.TryPeek(out var name, out var at) && at <= now)
+                {
+                    _staleChecks.Dequeue();
+                    due.Add(name);
+                }
+
+                sleep = _staleChecks.TryPeek(out _, out var next) ? Min(next - now, MaxSleep) : MaxSleep;
+            }
+
+            foreach (var name in due.Distinct()) Recompute(name);
+            try
+            {
+                await _wake.WaitAsync(sleep, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private V1Lease? Lease(string cluster) => _leases.Get(ObjectKey.Of(KarmadaConstants.ClusterNamespace, cluster));
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? (a < TimeSpan.Zero ? TimeSpan.Zero : a) : b;
+
+    /// <summary>API enablements are the bulk of a Cluster and no part of its health.</summary>
+    private static Cluster WithoutBulk(Cluster cluster)
+    {
+        cluster.Status.ApiEnablements = null;
+        cluster.Metadata.ManagedFields = null;
+        cluster.Metadata.Annotations = null;
+        return cluster;
+    }
+
+    private static T WithoutManagedFields<T>(T obj) where T : k8s.IKubernetesObject<V1ObjectMeta>
+    {
+        obj.Metadata.ManagedFields = null;
+        return obj;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+
+namespace Kagent.Aggregation.Requests;
+
+/// <summary>What a Table row carries besides its cells (the includeObject query parameter).</summary>
+public enum IncludeObject { None, Metadata, Object }
+
+/// <summary>A fieldSelector over the one field a ClusterHealth can be selected by: metadata.name.</summary>
+public sealed record NameSelector(IReadOnlyList<string> Equal, IReadOnlyList<string> NotEqual)
+{
+    public static NameSelector Everything { get; } = new([], []);
+
+    /// <summary>The single name the selector asks for, if it asks for exactly one (kubectl get NAME -w does).</summary>
+    public string? Single => Equal.Distinct().Count() == 1 ? Equal[0] : null;
+
+    public bool Matches(string name) => Equal.All(n => n == name) && !NotEqual.Contains(name);
+
+    public static NameSelector Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return Everything;
+        var equal = new List<string>();
+        var notEqual = new List<string>();
+        foreach (var term in text.Split(','))
+        {
+            var (op, at) = term.IndexOf("!=", StringComparison.Ordinal) is >= 0 and var ne ? ("!=", ne)
+                : term.IndexOf("==", StringComparison.Ordinal) is >= 0 and var ee ? ("==", ee)
+                : ("=", term.IndexOf('='));
+            if (at < 0) throw new FormatException($"invalid field selector \"{term}\": expected field=value, field==value or field!=value");
+            var field = term[..at].Trim();
+            var value = term[(at + op.Length)..].Trim();
+            if (field != "metadata.name") throw new FormatException($"field label not supported: {field} (clusterhealths can be selected by metadata.name only)");
+            (op == "!=" ? notEqual : equal).Add(value);
+        }
+
+        return new NameSelector(equal, notEqual);
+    }
+}
+
+/// <summary>The query parameters of a list, watch or get, validated; FormatException says which one is wrong.</summary>
+public sealed record ListOptions(
+    LabelSelector Labels,
+    NameSelector Names,
+    int Limit,
+    string? ContinueAfter,
+    long? ResourceVersion,
+    bool Watch,
+    bool AllowBookmarks,
+    TimeSpan? Timeout,
+    IncludeObject IncludeObject)
+{
+    private const string ContinuePrefix = "kagent/v1:";
+
+    public static ListOptions Parse(IQueryCollection query)
+    {
+        return new ListOptions(
+            Field(query, "labelSelector", LabelSelector.Parse),
+            Field(query, "fieldSelector", NameSelector.Parse),
+            Field(query, "limit", v => string.IsNullOrEmpty(v) ? 0 : int.TryParse(v, out var n) && n >= 0 ? n : throw new FormatException($"limit must be a non-negative integer, not \"{v}\"")),
+            Field(query, "continue", DecodeContinue),
+            Field(query, "resourceVersion", ParseResourceVersion),
+            Field(query, "watch", v => Boolean("watch", v)),
+            Field(query, "allowWatchBookmarks", v => Boolean("allowWatchBookmarks", v)),
+            Field<TimeSpan?>(query, "timeoutSeconds", v => string.IsNullOrEmpty(v) ? null : int.TryParse(v, out var s) && s >= 0 ? TimeSpan.FromSeconds(s) : throw new FormatException($"timeoutSeconds must be a non-negative integer, not \"{v}\"")),
+            Field(query, "includeObject", v => string.IsNullOrEmpty(v) ? IncludeObject.Metadata : Enum.TryParse<IncludeObject>(v, ignoreCase: false, out var i) ? i : throw new FormatException($"includeObject must be None, Metadata or Object, not \"{v}\"")));
+    }
+
+    public static string EncodeContinue(string lastName) => Convert.ToBase64String(Encoding.UTF8.GetBytes(ContinuePrefix + lastName)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? DecodeContinue(string? token)
+    {
+        if (string.IsNullOrEmpty(token)) return null;
+        try
+        {
+            var padded = token.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            if (text.StartsWith(ContinuePrefix, StringComparison.Ordinal)) return text[ContinuePrefix.Length..];
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new FormatException("continue key is not valid: it must be the metadata.continue of an earlier answer");
+    }
+
+    /// <summary>Empty and "0" mean "any version" (null); anything else must be a version this server wrote.</summary>
+    private static long? ParseResourceVersion(string? value) =>
+        string.IsNullOrEmpty(value) || value == "0" ? null
+        : long.TryParse(value, out var version) && version > 0 ? version
+        : throw new FormatException($"resourceVersion \"{value}\" is not valid: it must be empty, \"0\" or the resourceVersion of an earlier answer");
+
+    private static bool Boolean(string name, string? value) => value switch
+    {
+        null or "" or "false" or "0" => false,
+        "true" or "1" => true,
+        _ => throw new FormatException($"{name} must be true or false, not \"{value}\""),
+    };
+
+    private static T Field<T>(IQueryCollection query, string name, Func<string?, T> parse)
+    {
+        var values = query[name];
+        if (values.Count > 1) throw new FormatException($"{name} may be given once");
+        return parse(values.Count == 0 ? null : values[0]);
+    }
+}

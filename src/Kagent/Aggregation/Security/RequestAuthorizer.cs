@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using k8s.Models;
+using Kagent.Api;
+using Kagent.Configuration;
+using Kagent.Kube;
+
+namespace Kagent.Aggregation.Security;
+
+/// <summary>What a resource request asks to do, in Kubernetes terms (verb, resource, subresource, name).</summary>
+public sealed record ResourceRequest(string Verb, string Resource, string? Subresource = null, string? Name = null)
+{
+    /// <summary>kube-apiserver's words for a denial, so that kubectl users read what they are used to.</summary>
+    public string DeniedMessage(string user, string? reason)
+    {
+        var resource = Subresource is null ? Resource : $"{Resource}/{Subresource}";
+        var target = Name is null ? $"{Resource}.{KagentConstants.Group}" : $"{Resource}.{KagentConstants.Group} \"{Name}\"";
+        var message = $"{target} is forbidden: User \"{user}\" cannot {Verb} resource \"{resource}\" in API group \"{KagentConstants.Group}\" at the cluster scope";
+        return string.IsNullOrEmpty(reason) ? message : $"{message}: {reason}";
+    }
+}
+
+/// <summary>
+/// Authorizes every resource request of the aggregated API with a SubjectAccessReview to the control plane, as
+/// kube-apiserver's delegated authorizer does: members of system:masters are allowed without asking, and answers
+/// are reused for a short time (allowed and denied alike) so that a busy watcher does not cost a review per request.
+/// </summary>
+public sealed class RequestAuthorizer(SubjectAccessReviewer reviewer, AggregationOptions options, TimeProvider time, ILogger<RequestAuthorizer> logger)
+{
+    public const string MastersGroup = "system:masters";
+    private const int MaxCachedDecisions = 10_000;
+
+    private readonly ConcurrentDictionary<string, (AccessDecision Decision, DateTimeOffset Expires)> _cache = new();
+    private long _hits;
+    private long _misses;
+
+    public long CacheHits => Interlocked.Read(ref _hits);
+
+    public long CacheMisses => Interlocked.Read(ref _misses);
+
+    public async Task<AccessDecision> AuthorizeAsync(RemoteUser user, ResourceRequest request, CancellationToken cancellationToken)
+    {
+        if (user.Groups.Contains(MastersGroup)) return new AccessDecision(true, null);
+
+        var key = CacheKey(user, request);
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(key, out var cached) && cached.Expires > now)
+        {
+            Interlocked.Increment(ref _hits);
+            return cached.Decision;
+        }
+
+        Interlocked.Increment(ref _misses);
+        AccessDecision decision;
+        try
+        {
+            decision = await reviewer.ReviewAsync(user, new V1ResourceAttributes
+            {
+                Group = KagentConstants.Group,
+                Version = KagentConstants.HealthVersion,
+                Resource = request.Resource,
+                Subresource = request.Subresource,
+                Name = request.Name,
+                Verb = request.Verb,
+            }, nonResource: null, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // No answer is no permission (and is not remembered).
+            logger.LogWarning("SubjectAccessReview for {User} {Verb} {Resource} failed: {Error}", user.Name, request.Verb, request.Resource, e.Message);
+            return new AccessDecision(false, "the authorizer could not be reached");
+        }
+
+        if (_cache.Count >= MaxCachedDecisions) _cache.Clear();
+        _cache[key] = (decision, now + options.AuthorizationCacheTtl);
+        return decision;
+    }
+
+    private static string CacheKey(RemoteUser user, ResourceRequest request) => string.Join('\n',
+        user.Name, user.Uid ?? "", string.Join(',', user.Groups.Order(StringComparer.Ordinal)),
+        string.Join(';', user.Extra.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + string.Join(',', kv.Value))),
+        request.Verb, request.Resource, request.Subresource ?? "", request.Name ?? "");
+}

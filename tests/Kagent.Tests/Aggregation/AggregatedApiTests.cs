@@ -1,0 +1,388 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using Kagent.Api.Karmada;
+using Kagent.Operator.Client;
+using Kagent.Testing;
+using Kagent.Testing.Pki;
+using Kagent.Testing.Servers;
+using Kagent.Tests.Onboarding;
+using Xunit;
+
+namespace Kagent.Tests.Aggregation;
+
+/// <summary>
+/// clusterhealths through the real aggregator: kube-apiserver proxies kubectl's requests to the `kagent hub`
+/// process behind the APIService v1alpha1.kagent.io, with the front proxy's client certificate.
+/// </summary>
+[Collection(OnboardingCollection.Name)]
+public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private const string Healthy = "ch-east";
+    private const string Silent = "ch-west";
+
+    private EntityClient<Cluster> Clusters => new(hub.ControlPlane.Admin);
+
+    private IKubernetes Admin => hub.ControlPlane.Admin;
+
+    public async Task InitializeAsync()
+    {
+        await CreateClusterAsync(Healthy, "Push", new Dictionary<string, string> { ["env"] = "prod" }, ready: true, provider: "aws", region: "us-east-1");
+        await RenewLeaseAsync(Healthy, DateTime.UtcNow, durationSeconds: 600);
+        await CreateClusterAsync(Silent, "Pull", new Dictionary<string, string> { ["env"] = "dev" }, ready: true, provider: "gcp", region: "europe-west1");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var name in new[] { Healthy, Silent })
+        {
+            await Clusters.DeleteAsync(name);
+            try
+            {
+                await Admin.CoordinationV1.DeleteNamespacedLeaseAsync(name, KarmadaConstants.ClusterNamespace);
+            }
+            catch (k8s.Autorest.HttpOperationException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Kubectl_gets_lists_selects_describes_and_explains_clusterhealths_through_kube_apiserver()
+    {
+        var table = await KubectlOkAsync("get", "clusterhealth");
+        AssertMatches(@"NAME\s+READY\s+REASON\s+HEARTBEAT\s+VERSION\s+NODES\s+CPU%\s+MEMORY%\s+AGE", table);
+        AssertMatches($@"{Healthy}\s+True\s+ClusterReady\s+\d+s\s+v1\.20\.2\s+2/3\s+25%\s+50%", table);
+        AssertMatches($@"{Silent}\s+Unknown\s+HeartbeatMissing\s+<none>", table);
+
+        var wide = await KubectlOkAsync("get", "ch", "-o", "wide");
+        AssertMatches(@"PODS%\s+PROVIDER\s+REGION\s+ZONES\s+MODE\s+PHASE", wide);
+        AssertMatches($@"{Healthy}\s+.*\s+10%\s+aws\s+us-east-1\s+us-east-1a,us-east-1b\s+Push\s+<none>", wide);
+
+        var yaml = await KubectlOkAsync("get", "clusterhealth", Healthy, "-o", "yaml");
+        Assert.Contains("kind: ClusterHealth", yaml);
+        Assert.Contains("apiVersion: kagent.io/v1alpha1", yaml);
+        Assert.Contains("ready: \"True\"", yaml);
+
+        var json = JsonNode.Parse(await KubectlOkAsync("get", "clusterhealths", "-o", "json"))!;
+        Assert.Equal("List", json["kind"]!.GetValue<string>());
+        Assert.Contains(json["items"]!.AsArray(), i => i!["metadata"]!["name"]!.GetValue<string>() == Healthy);
+
+        var selected = await KubectlOkAsync("get", "clusterhealth", "-l", "env=prod", "-o", "name");
+        Assert.Equal($"clusterhealth.kagent.io/{Healthy}", selected.Trim());
+        var byName = await KubectlOkAsync("get", "clusterhealth", "--field-selector", $"metadata.name={Silent}", "-o", "name");
+        Assert.Equal($"clusterhealth.kagent.io/{Silent}", byName.Trim());
+
+        var resources = await KubectlOkAsync("api-resources", "--api-group", "kagent.io");
+        AssertMatches(@"clusterhealths\s+ch\s+kagent\.io/v1alpha1\s+false\s+ClusterHealth", resources);
+        AssertMatches(@"clusterregistrations\s+creg\s+kagent\.io/v1beta1\s+false\s+ClusterRegistration", resources);
+
+        // kube-apiserver downloads the hub's OpenAPI some time after the APIService becomes Available.
+        var explain = (await Eventually.MatchAsync(() => KubectlAsync("explain", "clusterhealth.status"), r => r.ExitCode == 0, TimeSpan.FromSeconds(90),
+            "kubectl explain clusterhealth")).StandardOutput;
+        Assert.Contains("heartbeat", explain);
+        Assert.Contains("registrationPhase", explain);
+
+        var describe = await KubectlOkAsync("describe", "clusterhealth", Healthy);
+        Assert.Contains($"Name:", describe);
+        Assert.Contains("ClusterReady", describe);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_that_stops_shows_as_not_ready_on_a_watch_within_the_lease_duration_plus_one_second()
+    {
+        await RenewLeaseAsync(Healthy, DateTime.UtcNow, durationSeconds: 4);
+        await Eventually.TrueAsync(async () => (await GetHealthAsync(Healthy))?["status"]?["ready"]?.GetValue<string>() == "True", Timeout, "fresh heartbeat");
+        var renewed = DateTime.UtcNow;
+        await RenewLeaseAsync(Healthy, renewed, durationSeconds: 4);
+
+        using var http = hub.ControlPlane.Server.AdminHttpClient();
+        var list = JsonNode.Parse(await http.GetStringAsync($"{hub.ControlPlane.Server.Url}/apis/kagent.io/v1alpha1/clusterhealths"))!;
+        var version = list["metadata"]!["resourceVersion"]!.GetValue<string>();
+        using var watch = await http.GetAsync($"{hub.ControlPlane.Server.Url}/apis/kagent.io/v1alpha1/clusterhealths?watch=1&resourceVersion={version}&fieldSelector=metadata.name%3D{Healthy}",
+            HttpCompletionOption.ResponseHeadersRead);
+        watch.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(deadline.Token) ?? throw new InvalidOperationException("watch ended");
+            var change = JsonNode.Parse(line)!;
+            if (change["type"]!.GetValue<string>() != "MODIFIED") continue;
+            var status = change["object"]!["status"]!;
+            if (status["ready"]!.GetValue<string>() != "False") continue;
+            var seenAfter = DateTime.UtcNow - renewed;
+            Assert.Equal("HeartbeatStale", status["reason"]!.GetValue<string>());
+            Assert.True(seenAfter < TimeSpan.FromSeconds(4 + 1), $"not ready seen {seenAfter.TotalSeconds:0.0}s after the last renewal");
+            break;
+        }
+
+        await RenewLeaseAsync(Healthy, DateTime.UtcNow, durationSeconds: 600);
+        await Eventually.TrueAsync(async () => (await GetHealthAsync(Healthy))?["status"]?["ready"]?.GetValue<string>() == "True", Timeout, "ready again");
+    }
+
+    [Fact]
+    public async Task Kubectl_watch_prints_changes()
+    {
+        var log = Path.Combine(hub.Fleet.Root, $"kubectl-watch-{Guid.NewGuid():N}.log");
+        using var watch = ServerProcess.Start("kubectl-watch", EnvtestBinaries.Default.Kubectl,
+            ["--kubeconfig", hub.ControlPlane.AdminKubeconfigPath, "get", "clusterhealth", "-w"], log);
+        await Eventually.TrueAsync(() => File.ReadAllText(log).Contains(Healthy), Timeout, "initial list printed\n" + watch.LogTail());
+        await CreateClusterAsync("ch-north", "Push", null, ready: false);
+        await Eventually.TrueAsync(() => File.ReadAllText(log).Contains("ch-north"), Timeout, "new cluster printed\n" + watch.LogTail());
+        await Clusters.DeleteAsync("ch-north");
+    }
+
+    [Fact]
+    public async Task Users_without_rbac_are_forbidden_and_viewers_are_allowed_through_the_aggregator()
+    {
+        var server = hub.ControlPlane.Server;
+        using var nobody = server.ClientFor("mallory");
+        var denied = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() =>
+            nobody.SendAsync(HttpMethod.Get, "apis/kagent.io/v1alpha1/clusterhealths"));
+        Assert.Equal(HttpStatusCode.Forbidden, denied.Response.StatusCode);
+        Assert.Contains("cannot list resource \"clusterhealths\" in API group \"kagent.io\"", JsonNode.Parse(denied.Response.Content)!["message"]!.GetValue<string>());
+
+        await Admin.RbacAuthorizationV1.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+        {
+            Metadata = new V1ObjectMeta { Name = "alice-clusterhealth-viewer" },
+            RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "kagent-clusterhealth-viewer" },
+            Subjects = [new Rbacv1Subject { Kind = "User", Name = "alice", ApiGroup = "rbac.authorization.k8s.io" }],
+        });
+        try
+        {
+            using var alice = server.ClientFor("alice");
+            using var response = await alice.SendAsync(HttpMethod.Get, $"apis/kagent.io/v1alpha1/clusterhealths/{Healthy}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            await Admin.RbacAuthorizationV1.DeleteClusterRoleBindingAsync("alice-clusterhealth-viewer");
+        }
+    }
+
+    [Fact]
+    public async Task Direct_requests_without_the_front_proxy_certificate_are_refused_whatever_their_headers_say()
+    {
+        var frontProxy = hub.ControlPlane.Server.FrontProxyCa;
+        var otherCa = CertificateAuthority.Create("not-the-front-proxy");
+        var cases = new (string What, X509Certificate2? Certificate)[]
+        {
+            ("no client certificate", null),
+            ("a certificate from another CA", otherCa.IssueClient(ApiServer.FrontProxyClientName, []).ToClientCertificate()),
+            ("a common name outside the allowed names", frontProxy.IssueClient("someone-else", []).ToClientCertificate()),
+            ("an expired certificate", frontProxy.IssueClient(ApiServer.FrontProxyClientName, [], TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow.AddHours(-2)).ToClientCertificate()),
+        };
+        foreach (var (what, certificate) in cases)
+        {
+            using var http = new HttpClient(TrustedHandler.For(hub.HubCa.Certificate, certificate));
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{hub.HubUrl}/apis/kagent.io/v1alpha1/clusterhealths");
+            request.Headers.Add("X-Remote-User", "admin");
+            request.Headers.Add("X-Remote-Group", "system:masters");
+            using var response = await http.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{what}: {(int)response.StatusCode}");
+            var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("Status", status["kind"]!.GetValue<string>());
+        }
+
+        // The real front proxy's certificate with a user that has no rights: authenticated, then denied.
+        using var proxy = FrontProxyClient();
+        using var forbidden = await SendAsProxyAsync(proxy, "/apis/kagent.io/v1alpha1/clusterhealths", "mallory");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        using var discovery = await SendAsProxyAsync(proxy, "/apis/kagent.io/v1alpha1", "mallory");
+        Assert.Equal(HttpStatusCode.OK, discovery.StatusCode);
+    }
+
+    [Fact]
+    public async Task Lists_page_watches_resume_and_bad_requests_get_kubernetes_status_errors()
+    {
+        using var proxy = FrontProxyClient();
+        const string admin = "kagent-admin";
+
+        // limit and continue walk the sorted list.
+        var first = await JsonAsProxyAsync(proxy, "/apis/kagent.io/v1alpha1/clusterhealths?limit=1", admin);
+        Assert.Single(first["items"]!.AsArray());
+        var token = first["metadata"]!["continue"]!.GetValue<string>();
+        var second = await JsonAsProxyAsync(proxy, $"/apis/kagent.io/v1alpha1/clusterhealths?limit=1&continue={token}", admin);
+        Assert.NotEqual(first["items"]![0]!["metadata"]!["name"]!.GetValue<string>(), second["items"]![0]!["metadata"]!["name"]!.GetValue<string>());
+
+        // Table output for kubectl, with the wide columns at priority 1.
+        using var tableRequest = new HttpRequestMessage(HttpMethod.Get, $"{hub.HubUrl}/apis/kagent.io/v1alpha1/clusterhealths/{Healthy}");
+        tableRequest.Headers.Add("X-Remote-User", admin);
+        tableRequest.Headers.Add("X-Remote-Group", "system:masters");
+        tableRequest.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+        using var tableResponse = await proxy.SendAsync(tableRequest);
+        var table = JsonNode.Parse(await tableResponse.Content.ReadAsStringAsync())!;
+        Assert.Equal("Table", table["kind"]!.GetValue<string>());
+        Assert.Equal(1, table["columnDefinitions"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "Provider")!["priority"]!.GetValue<int>());
+        Assert.Equal(Healthy, table["rows"]![0]!["cells"]![0]!.GetValue<string>());
+
+        // A watch from a version the hub never wrote ends with 410 Expired.
+        var stale = await TextAsProxyAsync(proxy, "/apis/kagent.io/v1alpha1/clusterhealths?watch=1&resourceVersion=1", admin);
+        var error = JsonNode.Parse(stale.Body.Split('\n')[0])!;
+        Assert.Equal("ERROR", error["type"]!.GetValue<string>());
+        Assert.Equal(410, error["object"]!["code"]!.GetValue<int>());
+
+        foreach (var (path, code) in new[]
+        {
+            ("/apis/kagent.io/v1alpha1/clusterhealths?labelSelector=env%20in%20(prod", 400),
+            ("/apis/kagent.io/v1alpha1/clusterhealths?labelSelector=%3Dx", 400),
+            ("/apis/kagent.io/v1alpha1/clusterhealths?fieldSelector=spec.region%3Dx", 400),
+            ("/apis/kagent.io/v1alpha1/clusterhealths?limit=-1", 400),
+            ("/apis/kagent.io/v1alpha1/clusterhealths?limit=many", 400),
+            ("/apis/kagent.io/v1alpha1/clusterhealths?resourceVersion=abc", 400),
+            ("/apis/kagent.io/v1alpha1/clusterhealths?continue=garbage!", 400),
+            ($"/apis/kagent.io/v1alpha1/clusterhealths/{Healthy}/status", 404),
+            ("/apis/kagent.io/v1alpha1/clusterhealths/no-such-cluster", 404),
+            ("/apis/kagent.io/v1alpha1/widgets", 404),
+        })
+        {
+            var answer = await TextAsProxyAsync(proxy, path, admin);
+            Assert.True(answer.Code == code, $"{path}: {answer.Code} {answer.Body}");
+            Assert.Equal("Status", JsonNode.Parse(answer.Body)!["kind"]!.GetValue<string>());
+        }
+
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"{hub.HubUrl}/apis/kagent.io/v1alpha1/clusterhealths/{Healthy}");
+        delete.Headers.Add("X-Remote-User", admin);
+        delete.Headers.Add("X-Remote-Group", "system:masters");
+        using var deleted = await proxy.SendAsync(delete);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_probe_subresource_checks_a_reachable_member_and_explains_a_pull_cluster_it_cannot_reach()
+    {
+        var member = hub.Fleet.Member("member3");
+        await Admin.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "ch-probe-secret", NamespaceProperty = KarmadaConstants.ClusterNamespace },
+            Data = new Dictionary<string, byte[]> { ["caBundle"] = Encoding.UTF8.GetBytes(member.Server.ServingCa.CertificatePem) },
+        }, KarmadaConstants.ClusterNamespace);
+        var probed = await Clusters.CreateAsync(new Cluster
+        {
+            Metadata = new V1ObjectMeta { Name = "ch-probe" },
+            Spec = new ClusterSpec
+            {
+                SyncMode = "Push", ApiEndpoint = member.Server.Url,
+                SecretRef = new LocalSecretReference { Namespace = KarmadaConstants.ClusterNamespace, Name = "ch-probe-secret" },
+            },
+        });
+        try
+        {
+            var result = await Eventually.MatchAsync(() => KubectlAsync("get", "--raw", "/apis/kagent.io/v1alpha1/clusterhealths/ch-probe/probe"),
+                r => r.ExitCode == 0, Timeout, "probe answered");
+            var probe = JsonNode.Parse(result.StandardOutput)!;
+            Assert.Equal("ClusterHealthProbe", probe["kind"]!.GetValue<string>());
+            var ready = probe["endpoints"]!.AsArray().Single(e => e!["path"]!.GetValue<string>() == "/readyz")!;
+            Assert.True(ready["ok"]!.GetValue<bool>());
+            Assert.Contains(ready["checks"]!.AsArray(), c => c!["name"]!.GetValue<string>() == "etcd" && c["ok"]!.GetValue<bool>());
+
+            var pull = await KubectlAsync("get", "--raw", $"/apis/kagent.io/v1alpha1/clusterhealths/{Silent}/probe");
+            Assert.NotEqual(0, pull.ExitCode);
+            Assert.Contains("ServiceUnavailable", pull.Output);
+        }
+        finally
+        {
+            await Clusters.DeleteAsync(probed.Metadata.Name);
+            await Admin.CoreV1.DeleteNamespacedSecretAsync("ch-probe-secret", KarmadaConstants.ClusterNamespace);
+        }
+
+        // The 503 names the reason; read it directly, since kubectl shortens it.
+        using var proxy = FrontProxyClient();
+        var direct = await TextAsProxyAsync(proxy, $"/apis/kagent.io/v1alpha1/clusterhealths/{Silent}/probe", "kagent-admin");
+        Assert.Equal(503, direct.Code);
+        Assert.Contains("Pull cluster", direct.Body);
+        Assert.Contains("no agent has reported", direct.Body);
+    }
+
+    private async Task CreateClusterAsync(string name, string mode, Dictionary<string, string>? labels, bool ready, string? provider = null, string? region = null)
+    {
+        var cluster = await Clusters.CreateAsync(new Cluster
+        {
+            Metadata = new V1ObjectMeta { Name = name, Labels = labels },
+            Spec = new ClusterSpec { SyncMode = mode, ApiEndpoint = "https://192.0.2.1:6443", Provider = provider, Region = region, Zones = region is null ? null : [region + "a", region + "b"] },
+        });
+        cluster.Status = new ClusterStatus
+        {
+            KubernetesVersion = "v1.20.2",
+            Conditions = [new V1Condition
+            {
+                Type = "Ready", Status = ready ? "True" : "False", Reason = ready ? "ClusterReady" : "ClusterNotReady",
+                Message = ready ? "cluster is healthy and ready to accept workloads" : "cluster is reachable but health endpoint responded without ok",
+                LastTransitionTime = DateTime.UtcNow,
+            }],
+            NodeSummary = new NodeSummary { TotalNum = 3, ReadyNum = 2 },
+            ResourceSummary = new ResourceSummary
+            {
+                Allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("8"), ["memory"] = new("32Gi"), ["pods"] = new("100") },
+                Allocated = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2"), ["memory"] = new("16Gi"), ["pods"] = new("10") },
+            },
+        };
+        await Clusters.ReplaceStatusAsync(cluster);
+    }
+
+    private async Task RenewLeaseAsync(string name, DateTime renewTime, int durationSeconds)
+    {
+        var leases = Admin.CoordinationV1;
+        var spec = new V1LeaseSpec { HolderIdentity = name, LeaseDurationSeconds = durationSeconds, RenewTime = renewTime };
+        try
+        {
+            var lease = await leases.ReadNamespacedLeaseAsync(name, KarmadaConstants.ClusterNamespace);
+            lease.Spec = spec;
+            await leases.ReplaceNamespacedLeaseAsync(lease, name, KarmadaConstants.ClusterNamespace);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            await leases.CreateNamespacedLeaseAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = name }, Spec = spec }, KarmadaConstants.ClusterNamespace);
+        }
+    }
+
+    private async Task<JsonNode?> GetHealthAsync(string name)
+    {
+        var result = await KubectlAsync("get", "clusterhealth", name, "-o", "json");
+        return result.ExitCode == 0 ? JsonNode.Parse(result.StandardOutput) : null;
+    }
+
+    private Task<ProcessRunner.Result> KubectlAsync(params string[] arguments) => hub.KubectlAsync(arguments);
+
+    private static void AssertMatches(string pattern, string value) =>
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(value, pattern), $"/{pattern}/ not in:\n{value}");
+
+    private async Task<string> KubectlOkAsync(params string[] arguments)
+    {
+        var result = await KubectlAsync(arguments);
+        Assert.True(result.ExitCode == 0, $"kubectl {string.Join(' ', arguments)}: {result.Output}\n{hub.HubLogTail()}");
+        return result.StandardOutput;
+    }
+
+    private HttpClient FrontProxyClient() =>
+        new(TrustedHandler.For(hub.HubCa.Certificate, hub.ControlPlane.Server.FrontProxyClient.ToClientCertificate()));
+
+    private Task<HttpResponseMessage> SendAsProxyAsync(HttpClient proxy, string path, string user)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, hub.HubUrl + path);
+        // One group only: HttpClient joins repeated headers into one line, which the front proxy never sends.
+        request.Headers.Add("X-Remote-User", user);
+        request.Headers.Add("X-Remote-Group", user == "kagent-admin" ? "system:masters" : "system:authenticated");
+        return proxy.SendAsync(request);
+    }
+
+    private async Task<(int Code, string Body)> TextAsProxyAsync(HttpClient proxy, string path, string user)
+    {
+        using var response = await SendAsProxyAsync(proxy, path, user);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<JsonNode> JsonAsProxyAsync(HttpClient proxy, string path, string user)
+    {
+        var (code, body) = await TextAsProxyAsync(proxy, path, user);
+        Assert.True(code == 200, $"{path}: {code} {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+}
