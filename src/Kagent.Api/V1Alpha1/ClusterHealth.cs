@@ -110,11 +110,14 @@ public sealed class NodeCounts
 
 public sealed class ResourceUsage
 {
+    // Quantities as the Cluster wrote them: kept as text, since they are only ever shown.
     [JsonPropertyName("allocatable")]
-    public ResourceQuantity? Allocatable { get; set; }
+    [Description("A Kubernetes quantity, such as 12, 1500m or 48Gi.")]
+    public string? Allocatable { get; set; }
 
     [JsonPropertyName("allocated")]
-    public ResourceQuantity? Allocated { get; set; }
+    [Description("A Kubernetes quantity, such as 12, 1500m or 48Gi.")]
+    public string? Allocated { get; set; }
 
     [JsonPropertyName("allocatedPercent")]
     [Description("allocated / allocatable × 100, rounded down; absent when nothing is allocatable.")]

@@ -57,14 +57,14 @@ public sealed class ClusterHealthApi(
             ContinueProperty = remaining > 0 ? ListOptions.EncodeContinue(page[^1].Metadata.Name) : null,
             RemainingItemCount = remaining > 0 ? remaining : null,
         };
-        var rendered = page.Select(monitor.Render).ToList();
         if (WantsTable(context.Request))
         {
-            await KubeResponses.WriteJsonAsync(context, ClusterHealthTable.Of(rendered, metadata, options.IncludeObject, Now));
+            await KubeResponses.WriteJsonAsync(context, ClusterHealthTable.Of(page.Select(monitor.Render), metadata, options.IncludeObject, Now));
             return;
         }
 
-        await KubeResponses.WriteJsonAsync(context, new ClusterHealthList { Metadata = metadata, Items = rendered });
+        context.Response.ContentType = KubeResponses.JsonContentType;
+        await ClusterHealthJson.WriteListAsync(context.Response.BodyWriter, metadata, page, monitor.HeartbeatOf, context.RequestAborted);
     }
 
     public async Task GetAsync(HttpContext context, string name)
@@ -73,14 +73,15 @@ public sealed class ClusterHealthApi(
         if (!await AuthorizeAsync(context, new ResourceRequest("get", Resource, Name: name))) return;
         await WaitForSyncAsync(context.RequestAborted);
         var stored = Store.Get(name) ?? throw KubeResponses.NotFound(name);
-        var health = monitor.Render(stored);
         if (WantsTable(context.Request))
         {
+            var health = monitor.Render(stored);
             await KubeResponses.WriteJsonAsync(context, ClusterHealthTable.Of([health], new V1ListMeta { ResourceVersion = health.Metadata.ResourceVersion }, options.IncludeObject, Now));
             return;
         }
 
-        await KubeResponses.WriteJsonAsync(context, health);
+        context.Response.ContentType = KubeResponses.JsonContentType;
+        await ClusterHealthJson.WriteObjectAsync(context.Response.BodyWriter, stored, monitor.HeartbeatOf(stored), context.RequestAborted);
     }
 
     public async Task ProbeAsync(HttpContext context, string name)
@@ -124,7 +125,9 @@ public sealed class ClusterHealthApi(
                 : MinWatchTimeout * (1 + Random.Shared.NextDouble());
             using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             ends.CancelAfter(timeout);
+            // Headers now, so that the client (and the aggregator in between) knows the watch is open before any event.
             await response.StartAsync(ends.Token);
+            await response.Body.FlushAsync(ends.Token);
             var firstTable = true;
             try
             {
@@ -233,20 +236,4 @@ public sealed class ClusterHealthApi(
     private sealed record WatchEventBody(
         [property: System.Text.Json.Serialization.JsonPropertyName("type")] string Type,
         [property: System.Text.Json.Serialization.JsonPropertyName("object")] object Object);
-}
-
-/// <summary>kagent.io/v1alpha1 ClusterHealthList.</summary>
-public sealed class ClusterHealthList
-{
-    [System.Text.Json.Serialization.JsonPropertyName("kind")]
-    public string Kind { get; set; } = "ClusterHealthList";
-
-    [System.Text.Json.Serialization.JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = KagentConstants.HealthGroupVersion;
-
-    [System.Text.Json.Serialization.JsonPropertyName("metadata")]
-    public V1ListMeta Metadata { get; set; } = new();
-
-    [System.Text.Json.Serialization.JsonPropertyName("items")]
-    public IList<ClusterHealth> Items { get; set; } = new List<ClusterHealth>();
 }

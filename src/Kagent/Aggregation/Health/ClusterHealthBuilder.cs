@@ -121,8 +121,8 @@ public static class ClusterHealthBuilder
         var total = allocatable?.ToDecimal() ?? 0;
         return new ResourceUsage
         {
-            Allocatable = allocatable,
-            Allocated = allocated,
+            Allocatable = allocatable?.ToString(),
+            Allocated = allocated?.ToString(),
             AllocatedPercent = total > 0 ? (int)Math.Floor((allocated?.ToDecimal() ?? 0) * 100 / total) : null,
         };
     }

@@ -48,11 +48,12 @@ public sealed class ClusterHealthMonitor : BackgroundService
     public ClusterHealthStore Store => _store;
 
     /// <summary>A stored object as served now: with the heartbeat (renew time and age) of the current Lease.</summary>
-    public ClusterHealth Render(ClusterHealth stored)
-    {
-        var heartbeat = ClusterHealthBuilder.Heartbeat(Lease(stored.Metadata.Name), _time.GetUtcNow().UtcDateTime);
-        return new ClusterHealth { Metadata = stored.Metadata, Status = stored.Status.WithHeartbeat(heartbeat) };
-    }
+    public ClusterHealth Render(ClusterHealth stored) =>
+        new() { Metadata = stored.Metadata, Status = stored.Status.WithHeartbeat(HeartbeatOf(stored)) };
+
+    /// <summary>The heartbeat of a stored object's cluster as of now.</summary>
+    public HeartbeatInfo? HeartbeatOf(ClusterHealth stored) =>
+        ClusterHealthBuilder.Heartbeat(Lease(stored.Metadata.Name), _time.GetUtcNow().UtcDateTime);
 
     /// <summary>The current Lease of a cluster, if any (the probe subresource reports when the agent last reported).</summary>
     public V1Lease? LeaseOf(string name) => Lease(name);
