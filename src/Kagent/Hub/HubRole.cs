@@ -1,4 +1,5 @@
 using Kagent.Aggregation;
+using Kagent.Aggregation.Health;
 using Kagent.Configuration;
 using Kagent.Hosting;
 using Kagent.Kube;
@@ -18,8 +19,12 @@ public static class HubRole
         return new RoleDefinition(KagentRole.Hub, options.Common, [karmada], services =>
         {
             services.AddSingleton(options);
-            services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection).AddOnboarding();
-            if (options.Secure is not null) services.AddAggregatedApi(options.Aggregation);
+            var operatorBuilder = services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection).AddOnboarding();
+            if (options.Secure is not null)
+            {
+                services.AddAggregatedApi(options.Aggregation);
+                operatorBuilder.AddLeaderService<ClusterHealthEvents>();
+            }
         })
         {
             Secure = options.Secure,

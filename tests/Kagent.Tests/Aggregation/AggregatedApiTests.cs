@@ -122,6 +122,10 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
             break;
         }
 
+        // The transition is an Event on the ClusterHealth (same UID), which kubectl describe lists.
+        await Eventually.TrueAsync(async () => (await KubectlAsync("describe", "clusterhealth", Healthy)).StandardOutput.Contains("HeartbeatStale"),
+            Timeout, "kubectl describe lists the HeartbeatStale Event\n" + hub.HubLogTail());
+
         await RenewLeaseAsync(Healthy, DateTime.UtcNow, durationSeconds: 600);
         await Eventually.TrueAsync(async () => (await GetHealthAsync(Healthy))?["status"]?["ready"]?.GetValue<string>() == "True", Timeout, "ready again");
     }

@@ -37,6 +37,12 @@ public sealed class LocalUpScriptTests
                 Assert.NotNull(await new Kagent.Operator.Client.EntityClient<Kagent.Api.Karmada.Cluster>(karmada).GetAsync(member));
             }
 
+            // The README's first look at the fleet: kubectl get clusterhealth through the aggregator.
+            var health = await Eventually.MatchAsync(() => ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl,
+                ["--kubeconfig", Path.Combine(dir, "karmada.kubeconfig"), "get", "clusterhealth"], TimeSpan.FromSeconds(30)),
+                r => r.ExitCode == 0 && System.Text.RegularExpressions.Regex.IsMatch(r.StandardOutput, @"member1\s+True") && r.StandardOutput.Contains("member2"), TimeSpan.FromSeconds(60), "kubectl get clusterhealth");
+            Assert.Matches(@"member1\s+True\s+ClusterReady", health.StandardOutput);
+
             using var member1 = Kubeconfig.ClientFrom(Path.Combine(dir, "member1.kubeconfig"));
             Assert.Equal(2, (await member1.CoreV1.ListNodeAsync()).Items.Count);
             foreach (var log in new[] { "kagent-hub.log", "kagent-agent-member1.log", "kagent-agent-member2.log", "karmada-kube-apiserver.log" })
