@@ -27,6 +27,7 @@ public sealed class ClusterHealthApi(
 {
     public const string Resource = "clusterhealths";
 
+    private static readonly byte[] Newline = "\n"u8.ToArray();
     private static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MinWatchTimeout = TimeSpan.FromMinutes(30);
@@ -195,7 +196,7 @@ public sealed class ClusterHealthApi(
     {
         var line = JsonSerializer.SerializeToUtf8Bytes(new WatchEventBody(type, body), KubeJson.Options);
         await context.Response.Body.WriteAsync(line, context.RequestAborted);
-        await context.Response.Body.WriteAsync("\n"u8.ToArray(), context.RequestAborted);
+        await context.Response.Body.WriteAsync(Newline, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
