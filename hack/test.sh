@@ -55,6 +55,18 @@ for trx in "$RESULTS"/*.trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
 
+# The failures again, short, just above the summary: a CI log is often read from its end.
+if [ "$failed" -gt 0 ]; then
+  echo "failed tests:"
+  for trx in "$RESULTS"/*.trx; do
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1; next }
+      want && /<Message>/ { sub(/.*<Message>/, ""); print "  " name; lines = 0; inmsg = 1 }
+      inmsg { end = sub(/<\/Message>.*/, ""); if (lines < 6) print "    " $0; lines++; if (end) { inmsg = 0; want = 0 } }
+    ' "$trx"
+  done
+fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$status" -ne 0 ]; then
   exit 1

@@ -19,7 +19,8 @@ public static class HubApiService
         await admin.CoreV1.CreateNamespacedServiceAsync(new V1Service
         {
             Metadata = new V1ObjectMeta { Name = "kagent-hub", NamespaceProperty = "kagent-system" },
-            Spec = new V1ServiceSpec { Type = "ExternalName", ExternalName = "localhost", Ports = [new V1ServicePort { Name = "https", Port = hubPort }] },
+            // An address, not "localhost": kube-apiserver then dials without a name lookup, which sandboxes may not answer.
+            Spec = new V1ServiceSpec { Type = "ExternalName", ExternalName = "127.0.0.1", Ports = [new V1ServicePort { Name = "https", Port = hubPort }] },
         }, "kagent-system", cancellationToken: cancellationToken);
         var apiService = KubernetesYaml.Deserialize<V1APIService>(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "config/apiservice/apiservice.yaml")));
         apiService.Spec.Service.Port = hubPort;
@@ -29,10 +30,20 @@ public static class HubApiService
 
     public static async Task WaitAvailableAsync(IKubernetes admin, TimeSpan timeout, Func<string> diagnostics)
     {
-        await Eventually.TrueAsync(async () =>
+        var last = "no status yet";
+        try
         {
-            var current = await admin.ApiregistrationV1.ReadAPIServiceStatusAsync("v1alpha1.kagent.io");
-            return current.Status?.Conditions?.Any(c => c.Type == "Available" && c.Status == "True") == true;
-        }, timeout, "APIService v1alpha1.kagent.io Available\n" + diagnostics());
+            await Eventually.TrueAsync(async () =>
+            {
+                var current = await admin.ApiregistrationV1.ReadAPIServiceStatusAsync("v1alpha1.kagent.io");
+                var conditions = current.Status?.Conditions ?? [];
+                last = string.Join("; ", conditions.Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}"));
+                return conditions.Any(c => c.Type == "Available" && c.Status == "True");
+            }, timeout, "APIService v1alpha1.kagent.io Available");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last conditions: {last}\nhub log:\n{diagnostics()}", e);
+        }
     }
 }
