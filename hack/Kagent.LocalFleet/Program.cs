@@ -43,6 +43,10 @@ public static class Program
             new ApiServerOptions { Name = name, WorkDirectory = Path.Combine(dir, "clusters", name), Detached = true, LogDirectory = Path.Combine(dir, "logs") });
         File.WriteAllText(Path.Combine(dir, $"{name}.kubeconfig"), member.Server.AdminKubeconfig());
         File.AppendAllText(Path.Combine(dir, "pids"), string.Concat(member.Server.Pids.Select(pid => $"{pid} {name}-server\n")));
+        using (var controlPlane = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(dir, "karmada.kubeconfig"))))
+        {
+            await controlPlane.EnsureNamespaceAsync($"karmada-es-{name}"); // as Karmada's cluster controller would
+        }
 
         // The control plane's client CA signs the agent's identity, as a CSR signer would.
         var clientCa = CertificateAuthority.FromFiles(Path.Combine(controlPlaneDir, "client-ca.crt"), Path.Combine(controlPlaneDir, "client-ca.key"));
@@ -78,6 +82,7 @@ public static class Program
 
         File.AppendAllText(Path.Combine(dir, "pids"), pids.ToString());
         await fleet.ControlPlane.EnsureNamespaceAsync("kagent-system");
+        foreach (var member in members) await fleet.ControlPlane.EnsureExecutionSpaceAsync(member);
 
         // Identities: the hub as its ServiceAccount, each agent as system:kagent:agent:<cluster> (control plane)
         // and as its ServiceAccount (member); config/rbac and config/agent/rbac.yaml grant what they need.

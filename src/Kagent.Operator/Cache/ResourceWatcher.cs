@@ -6,6 +6,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Kagent.Operator.Client;
+using Kagent.Operator.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -38,9 +39,10 @@ public sealed record ResourceWatcherOptions
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>Counters that make the watcher's behaviour observable (and testable).</summary>
-public sealed class WatcherStats
+/// <summary>Counters that make the watcher's behaviour observable (and testable); restarts and relists are also exported.</summary>
+public sealed class WatcherStats(string resource)
 {
+    private readonly KeyValuePair<string, object?> _resourceTag = OperatorInstruments.Tag("resource", resource);
     private long _lists;
     private long _relists;
     private long _watches;
@@ -62,12 +64,14 @@ public sealed class WatcherStats
     internal void ListStarted(bool relist)
     {
         Interlocked.Increment(ref _lists);
-        if (relist) Interlocked.Increment(ref _relists);
+        if (!relist) return;
+        Interlocked.Increment(ref _relists);
+        OperatorInstruments.WatchRelists.Add(1, _resourceTag);
     }
 
     internal void WatchOpened()
     {
-        Interlocked.Increment(ref _watches);
+        if (Interlocked.Increment(ref _watches) > 1) OperatorInstruments.WatchRestarts.Add(1, _resourceTag);
         Interlocked.Increment(ref _activeWatches);
     }
 
@@ -102,9 +106,10 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
         _options = options ?? new ResourceWatcherOptions();
         _transform = transform;
         _logger = logger ?? NullLogger.Instance;
+        Stats = new WatcherStats(path.Resource);
     }
 
-    public WatcherStats Stats { get; } = new();
+    public WatcherStats Stats { get; }
 
     /// <summary>Completes when the first list has been stored.</summary>
     public Task Synced => _synced.Task;

@@ -36,5 +36,8 @@ public sealed record ResourcePath(string Group, string Version, string Plural, s
         return text.ToString();
     }
 
+    /// <summary>plural.group (plural alone for the core group), as kubectl names a resource.</summary>
+    public string Resource => string.IsNullOrEmpty(Group) ? Plural : $"{Plural}.{Group}";
+
     public override string ToString() => Collection;
 }

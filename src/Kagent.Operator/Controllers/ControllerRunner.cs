@@ -5,6 +5,7 @@ using k8s.Autorest;
 using k8s.Models;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
+using Kagent.Operator.Diagnostics;
 using Kagent.Operator.Entities;
 using Kagent.Operator.Queue;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,6 +88,9 @@ internal sealed class ControllerRunner<TEntity, TController>(
         }
     }
 
+    private static void CountReconcile(string result) =>
+        OperatorInstruments.Reconciles.Add(1, OperatorInstruments.Tag("controller", Entity.Kind), OperatorInstruments.Tag("result", result));
+
     private async Task WorkAsync(ResourceWatcher<TEntity> watcher, WorkQueue<string> queue, CancellationToken cancellationToken)
     {
         while (await queue.GetAsync(cancellationToken) is { } key)
@@ -96,6 +100,7 @@ internal sealed class ControllerRunner<TEntity, TController>(
                 var result = await ProcessAsync(watcher, key, cancellationToken);
                 if (result is null || result.IsSuccess)
                 {
+                    CountReconcile("success");
                     queue.Forget(key);
                     if (result?.RequeueAfter is { } after) queue.AddAfter(key, after);
                 }
@@ -103,11 +108,13 @@ internal sealed class ControllerRunner<TEntity, TController>(
                 {
                     // Not done yet, and the controller said when to look again (waiting on something): no backoff.
                     queue.AddAfter(key, requeue);
+                    CountReconcile("requeue");
                     logger.LogInformation("{Kind} {Key}: {Message}; checking again in {Delay:0.###}s", Entity.Kind, key, result.ErrorMessage, requeue.TotalSeconds);
                 }
                 else
                 {
                     var delay = queue.AddRateLimited(key);
+                    CountReconcile("error");
                     logger.LogWarning(result.Error, "Reconcile of {Kind} {Key} failed: {Message}; retrying in {Delay:0.###}s",
                         Entity.Kind, key, result.ErrorMessage, delay.TotalSeconds);
                 }
@@ -120,11 +127,13 @@ internal sealed class ControllerRunner<TEntity, TController>(
             {
                 // Someone wrote the object meanwhile; the watch brings the newer version. Not an error.
                 var delay = queue.AddRateLimited(key);
+                CountReconcile("requeue");
                 logger.LogInformation("{Kind} {Key} changed while being reconciled; retrying in {Delay:0.###}s", Entity.Kind, key, delay.TotalSeconds);
             }
             catch (Exception e)
             {
                 var delay = queue.AddRateLimited(key);
+                CountReconcile("error");
                 logger.LogError(e, "Reconcile of {Kind} {Key} threw; retrying in {Delay:0.###}s", Entity.Kind, key, delay.TotalSeconds);
             }
             finally

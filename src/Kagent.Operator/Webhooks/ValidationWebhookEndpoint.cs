@@ -2,6 +2,7 @@ using System.Text.Json;
 using k8s;
 using k8s.Models;
 using Kagent.Operator.Client;
+using Kagent.Operator.Diagnostics;
 using Kagent.Operator.Entities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -37,10 +38,20 @@ public static class ValidationWebhookEndpoint
         where TWebhook : ValidationWebhook<TEntity>
     {
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Kagent.Operator.Webhooks");
+        var webhookTag = OperatorInstruments.Tag("webhook", typeof(TWebhook).Name);
+        var result = await AnswerAsync<TEntity, TWebhook>(context, logger);
+        OperatorInstruments.Admissions.Add(1, webhookTag, OperatorInstruments.Tag("result", result));
+    }
+
+    /// <summary>Answers one request; returns the result for the admissions metric.</summary>
+    private static async Task<string> AnswerAsync<TEntity, TWebhook>(HttpContext context, ILogger logger)
+        where TEntity : IKubernetesObject<V1ObjectMeta>
+        where TWebhook : ValidationWebhook<TEntity>
+    {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
             await BadRequestAsync(context, StatusCodes.Status413PayloadTooLarge, $"body larger than {MaxBodyBytes} bytes");
-            return;
+            return "bad_request";
         }
 
         AdmissionReview? review;
@@ -51,26 +62,28 @@ public static class ValidationWebhookEndpoint
         catch (BodyTooLargeException)
         {
             await BadRequestAsync(context, StatusCodes.Status413PayloadTooLarge, $"body larger than {MaxBodyBytes} bytes");
-            return;
+            return "bad_request";
         }
         catch (JsonException e)
         {
             await BadRequestAsync(context, StatusCodes.Status400BadRequest, $"body is not an AdmissionReview: {e.Message}");
-            return;
+            return "bad_request";
         }
 
         if (Problem(review) is { } problem)
         {
             await BadRequestAsync(context, StatusCodes.Status400BadRequest, problem);
-            return;
+            return "bad_request";
         }
 
         var request = review!.Request!;
         var response = new AdmissionResponse { Uid = request.Uid! };
+        var outcome = "error";
         try
         {
             var result = await ValidateAsync<TEntity, TWebhook>(context.RequestServices, request, context.RequestAborted);
             response.Allowed = result.Valid;
+            outcome = result.Valid ? "allowed" : "denied";
             response.Warnings = result.Warnings.Count > 0 ? result.Warnings.ToList() : null;
             if (!result.Valid)
             {
@@ -81,6 +94,7 @@ public static class ValidationWebhookEndpoint
         {
             response.Allowed = false;
             response.Status = new AdmissionStatus { Code = 400, Reason = "BadRequest", Message = e.Message };
+            outcome = "denied";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -93,6 +107,7 @@ public static class ValidationWebhookEndpoint
         context.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(context.Response.Body,
             new AdmissionReview { ApiVersion = AdmissionReview.ApiVersionV1, Kind = "AdmissionReview", Response = response }, WebhookJson.Options, context.RequestAborted);
+        return outcome;
     }
 
     private static async Task<ValidationResult> ValidateAsync<TEntity, TWebhook>(IServiceProvider services, AdmissionRequest request, CancellationToken cancellationToken)

@@ -22,9 +22,15 @@ public static class AgentRole
             // Named as karmada-agent names its lock, one per member cluster.
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton<Status.ClusterMetrics>();
-            services.AddRoleOperator($"kagent-agent-{options.ClusterName}", ClusterNames.Karmada, options.Common.LeaderElection)
+            services.AddSingleton<AgentMetrics>();
+            var leaderServices = services.AddRoleOperator($"kagent-agent-{options.ClusterName}", ClusterNames.Karmada, options.Common.LeaderElection)
                 .AddLeaderService<Heartbeat.LeaseHeartbeat>()
                 .AddLeaderService<Status.ClusterStatusReporter>();
+            if (options.EventExport.Enabled)
+            {
+                services.AddSingleton<Events.EventExportMetrics>();
+                leaderServices.AddLeaderService<Events.EventExporter>();
+            }
         });
     }
 }

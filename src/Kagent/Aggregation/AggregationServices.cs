@@ -25,6 +25,7 @@ public static class AggregationServices
         services.AddSingleton(sp => new ClusterHealthStore(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ClusterHealthMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterHealthMonitor>());
+        services.AddSingleton<FleetMetrics>();
         services.AddSingleton<RequestHeaderSettingsSource>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestHeaderSettingsSource>());
         services.AddSingleton<RequestAuthorizer>();
@@ -42,6 +43,7 @@ public static class AggregationServices
     public static void MapAggregatedApi(this IEndpointRouteBuilder secure)
     {
         var monitor = secure.ServiceProvider.GetRequiredService<ClusterHealthMonitor>();
+        secure.ServiceProvider.GetRequiredService<FleetMetrics>(); // registers its scrape-time refresh
         var settings = secure.ServiceProvider.GetRequiredService<RequestHeaderSettingsSource>();
         secure.MapGet("/healthz", () => Results.Text("ok"));
         secure.MapGet("/livez", () => Results.Text("ok"));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kagent.Agent;
+using Kagent.Agent.Events;
 using Kagent.Api.Karmada;
 using Kagent.Configuration;
 
@@ -28,6 +29,13 @@ internal sealed class AgentCommand
     private readonly Option<string> _failureThreshold = Flag.Of("--cluster-failure-threshold", "30s", "How long the cluster must be unhealthy before Ready turns False.");
     private readonly Option<float> _clusterApiQps = Flag.Of("--cluster-api-qps", 40f, "QPS to use while talking with the member cluster's API server.");
     private readonly Option<int> _clusterApiBurst = Flag.Of("--cluster-api-burst", 60, "Burst to use while talking with the member cluster's API server.");
+    private readonly Option<bool> _eventExport = Flag.Of("--event-export", true, "Forward the member's Warning events to the control plane namespace karmada-es-<cluster>; --event-export=false disables it.");
+    private readonly Option<string> _eventReasons = Flag.Of("--event-export-reasons", "", "Comma-separated event reasons to export; empty means every reason.");
+    private readonly Option<string> _eventKinds = Flag.Of("--event-export-kinds", "", "Comma-separated kinds of involved objects (Pod, Node, ...) whose events are exported; empty means every kind.");
+    private readonly Option<string> _eventNamespaces = Flag.Of("--event-export-namespaces", "", "Comma-separated member namespaces whose events are exported; empty means every namespace.");
+    private readonly Option<float> _eventQps = Flag.Of("--event-export-qps", 5f, "Sustained event writes per second to the control plane.");
+    private readonly Option<int> _eventBurst = Flag.Of("--event-export-burst", 20, "Event writes allowed at once before --event-export-qps applies.");
+    private readonly Option<int> _eventMaxPending = Flag.Of("--event-export-max-pending", 1000, "Distinct events that may wait to be written; past it, new ones wait in the member until the queue drains.");
     private readonly CommonFlags _common = new(metricsDefault: ":8080", healthDefault: ":10357");
 
     public Command Build(Func<AgentOptions, CancellationToken, Task<int>> run)
@@ -66,7 +74,28 @@ internal sealed class AgentCommand
         _clusterName, _karmadaKubeconfig, _karmadaContext, _kubeconfig, _context, _clusterNamespace, _apiEndpoint, _proxy,
         _provider, _region, _zones, _labels, _taints, _statusFrequency, _leaseDuration, _leaseFraction, _successThreshold,
         _failureThreshold, _clusterApiQps, _clusterApiBurst,
+        _eventExport, _eventReasons, _eventKinds, _eventNamespaces, _eventQps, _eventBurst, _eventMaxPending,
     ];
+
+    private EventExportOptions BindEventExport(ParseResult result)
+    {
+        var qps = result.GetValue(_eventQps);
+        if (qps <= 0 || float.IsNaN(qps)) throw new ConfigurationException(_eventQps.Name, $"{qps} is not a positive number");
+        var burst = result.GetValue(_eventBurst);
+        if (burst < 1) throw new ConfigurationException(_eventBurst.Name, $"{burst} is less than 1");
+        var maxPending = result.GetValue(_eventMaxPending);
+        if (maxPending < 1) throw new ConfigurationException(_eventMaxPending.Name, $"{maxPending} is less than 1");
+        return new EventExportOptions
+        {
+            Enabled = result.GetValue(_eventExport),
+            Reasons = FlagValues.ParseList(_eventReasons.Name, result.GetValue(_eventReasons)).ToHashSet(StringComparer.Ordinal),
+            Kinds = FlagValues.ParseList(_eventKinds.Name, result.GetValue(_eventKinds)).ToHashSet(StringComparer.Ordinal),
+            Namespaces = FlagValues.ParseList(_eventNamespaces.Name, result.GetValue(_eventNamespaces)).ToHashSet(StringComparer.Ordinal),
+            Qps = qps,
+            Burst = burst,
+            MaxPending = maxPending,
+        };
+    }
 
     public AgentOptions Bind(ParseResult result)
     {
@@ -96,6 +125,7 @@ internal sealed class AgentCommand
             ClusterSuccessThreshold = FlagValues.ParseDuration(_successThreshold.Name, result.GetValue(_successThreshold)),
             ClusterFailureThreshold = FlagValues.ParseDuration(_failureThreshold.Name, result.GetValue(_failureThreshold)),
             MemberClientLimits = Flag.Limits(_clusterApiQps, _clusterApiBurst, result),
+            EventExport = BindEventExport(result),
             Common = _common.Bind(result),
         };
     }

@@ -39,6 +39,8 @@ public sealed record AgentOptions
 
     public required ClientLimits MemberClientLimits { get; init; }
 
+    public Agent.Events.EventExportOptions EventExport { get; init; } = new();
+
     public required CommonOptions Common { get; init; }
 
     public TimeSpan ClusterLeaseRenewInterval => ClusterLeaseDuration * ClusterLeaseRenewIntervalFraction;

@@ -44,6 +44,7 @@ public static class RoleHost
         services.AddSingleton(role.Common);
         services.AddSingleton(new CollectorRegistryHolder());
         services.AddSingleton<KagentMetrics>();
+        services.AddSingleton<MeterBridge>();
         foreach (var connection in role.Connections)
         {
             services.AddSingleton(connection);
@@ -62,6 +63,13 @@ public static class RoleHost
         role.ConfigureServices(services);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<MeterBridge>(); // starts listening before any request is made
+        if (role.Secure is { } serving)
+        {
+            var servingMetrics = new ServingMetrics(app.Services.GetRequiredService<KagentMetrics>());
+            app.UseWhen(c => c.Connection.LocalPort == serving.Address.Port, secure => secure.Use(servingMetrics.InvokeAsync));
+        }
+
         if (role.MapSecure is not null)
         {
             app.UseAuthentication();

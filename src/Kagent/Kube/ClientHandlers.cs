@@ -50,6 +50,5 @@ public sealed class RequestTimeoutHandler(TimeSpan timeout) : DelegatingHandler
         }
     }
 
-    public static bool IsWatch(Uri? uri) =>
-        uri?.Query is { Length: > 0 } query && (query.Contains("watch=true", StringComparison.Ordinal) || query.Contains("watch=1", StringComparison.Ordinal));
+    public static bool IsWatch(Uri? uri) => KubeVerbs.IsWatch(uri?.Query);
 }

@@ -25,7 +25,8 @@ public static class ClusterClientFactory
     {
         config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
         config.UserAgent = $"kagent/{BuildInfo.Version}";
-        var client = new KubeClient(config, new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), new RateLimitingHandler(limits.Qps, limits.Burst));
+        var client = new KubeClient(config,
+            new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), new RateLimitingHandler(limits.Qps, limits.Burst), new RequestMetricsHandler(name));
         return new ClusterConnection(name, config.Host, client);
     }
 }

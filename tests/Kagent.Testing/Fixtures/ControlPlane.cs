@@ -26,6 +26,13 @@ public sealed class ControlPlane : TestCluster
             await InstallCrdsAsync(controlPlane.Admin, ApiTypes.KarmadaCrds.Concat(ApiTypes.KagentCrds), cancellationToken);
         }, cancellationToken);
 
+    /// <summary>
+    /// The cluster's execution space karmada-es-&lt;cluster&gt;, which Karmada's cluster controller creates for each
+    /// Cluster (the agent exports the member's events there); the stand-in has no such controller.
+    /// </summary>
+    public Task EnsureExecutionSpaceAsync(string cluster, CancellationToken cancellationToken = default) =>
+        EnsureNamespaceAsync($"karmada-es-{cluster}", cancellationToken);
+
     /// <summary>Creates (or replaces) CRDs generated from the C# types and waits until each is Established.</summary>
     public static async Task InstallCrdsAsync(IKubernetes client, IEnumerable<Type> entityTypes, CancellationToken cancellationToken)
     {

@@ -22,7 +22,7 @@ public sealed record HealthResult(HealthOutcome Outcome, string Detail);
 /// so a hung endpoint costs a few seconds, never a stalled agent. An API server whose only failing ready check is
 /// "shutdown" is leaving gracefully (one replica of several): that is not a failed cluster.
 /// </summary>
-public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout)
+public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout, AgentMetrics? metrics = null)
 {
     public async Task<HealthResult> ProbeAsync(CancellationToken cancellationToken)
     {
@@ -42,8 +42,12 @@ public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout)
         return new HealthResult(HealthOutcome.NotOk, detail);
     }
 
-    private Task<HealthAnswer> GetAsync(string path, CancellationToken cancellationToken) =>
-        HealthEndpoint.GetAsync(member, path, timeout, cancellationToken);
+    private async Task<HealthAnswer> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        var answer = await HealthEndpoint.GetAsync(member, path, timeout, cancellationToken);
+        metrics?.Probed(path.Split('?')[0], answer);
+        return answer;
+    }
 
     /// <summary>The names of "[-]name failed: ..." lines of a verbose health answer.</summary>
     private static List<string> FailingChecks(string body) =>

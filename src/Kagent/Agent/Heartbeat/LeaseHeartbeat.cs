@@ -22,6 +22,7 @@ public sealed class LeaseHeartbeat(
     RegistrationState registration,
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient karmada,
     TimeProvider time,
+    AgentMetrics metrics,
     ILogger<LeaseHeartbeat> logger) : IControllerRunner
 {
     private long _renewals;
@@ -41,6 +42,7 @@ public sealed class LeaseHeartbeat(
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan wait;
+            var started = time.GetTimestamp();
             try
             {
                 if (!await RenewAsync(clusterUid, cancellationToken))
@@ -50,6 +52,7 @@ public sealed class LeaseHeartbeat(
                 }
 
                 Interlocked.Increment(ref _renewals);
+                metrics.HeartbeatRenewed(time.GetElapsedTime(started), time.GetUtcNow());
                 if (failing) logger.LogInformation("Heartbeat renewed again after failures");
                 failing = false;
                 backoff.Reset();
@@ -61,6 +64,7 @@ public sealed class LeaseHeartbeat(
             }
             catch (Exception e)
             {
+                metrics.HeartbeatFailed();
                 if (!failing) logger.LogWarning("Heartbeat renewal failed: {Error}; retrying with backoff", e.Message.ReplaceLineEndings(" "));
                 failing = true;
                 wait = backoff.Next();

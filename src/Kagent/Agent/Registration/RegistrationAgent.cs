@@ -23,6 +23,7 @@ public sealed class RegistrationAgent(
     RegistrationState state,
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient karmada,
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
+    AgentMetrics metrics,
     ILogger<RegistrationAgent> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -51,6 +52,7 @@ public sealed class RegistrationAgent(
                 var registration = await EnsureAsync(clusterId, version, stoppingToken);
                 existed = true;
                 state.Observe(registration.Status.Phase, clusterId, registration.Status.ClusterUid);
+                metrics.RegistrationPhase(registration.Status.Phase);
                 if (registration.Status.Phase == OnboardingConstants.PhaseRegistered)
                 {
                     logger.LogInformation("Cluster {Cluster} is registered (id {ClusterId}, Karmada Cluster uid {ClusterUid})",

@@ -27,6 +27,7 @@ public sealed class ClusterStatusReporter(
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
     TimeProvider time,
     ClusterMetrics metrics,
+    AgentMetrics agentMetrics,
     ILogger<ClusterStatusReporter> logger) : IControllerRunner
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
@@ -73,7 +74,7 @@ public sealed class ClusterStatusReporter(
 
     private async Task ReportAsync(ClusterResources resources, Task synced, CancellationToken cancellationToken)
     {
-        var probe = new MemberHealthProbe(member, ProbeTimeout);
+        var probe = new MemberHealthProbe(member, ProbeTimeout, agentMetrics);
         var enablements = new ApiEnablements(member, time);
         var debouncer = new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time);
         string? lastWritten = null;

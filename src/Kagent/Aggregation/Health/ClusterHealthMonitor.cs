@@ -60,6 +60,9 @@ public sealed class ClusterHealthMonitor : BackgroundService
 
     public Cluster? ClusterOf(string name) => _clusters.Get(name);
 
+    /// <summary>Every ClusterRegistration, also those without a Cluster yet (pending, denied).</summary>
+    public IEnumerable<ClusterRegistration> Registrations => _registrations.Items;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var watches = Task.WhenAll(_clusters.RunAsync(stoppingToken), _leases.RunAsync(stoppingToken), _registrations.RunAsync(stoppingToken));

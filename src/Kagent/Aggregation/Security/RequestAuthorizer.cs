@@ -3,6 +3,8 @@ using k8s.Models;
 using Kagent.Api;
 using Kagent.Configuration;
 using Kagent.Kube;
+using Kagent.Observability;
+using Prometheus;
 
 namespace Kagent.Aggregation.Security;
 
@@ -24,12 +26,15 @@ public sealed record ResourceRequest(string Verb, string Resource, string? Subre
 /// kube-apiserver's delegated authorizer does: members of system:masters are allowed without asking, and answers
 /// are reused for a short time (allowed and denied alike) so that a busy watcher does not cost a review per request.
 /// </summary>
-public sealed class RequestAuthorizer(SubjectAccessReviewer reviewer, AggregationOptions options, TimeProvider time, ILogger<RequestAuthorizer> logger)
+public sealed class RequestAuthorizer(SubjectAccessReviewer reviewer, AggregationOptions options, TimeProvider time, KagentMetrics metrics, ILogger<RequestAuthorizer> logger)
 {
     public const string MastersGroup = "system:masters";
     private const int MaxCachedDecisions = 10_000;
 
     private readonly ConcurrentDictionary<string, (AccessDecision Decision, DateTimeOffset Expires)> _cache = new();
+    private readonly Counter _decisions = metrics.Factory.CreateCounter("kagent_authorization_decisions_total",
+        "Authorization decisions for the aggregated API, by source: cache (a SubjectAccessReview answer less than the cache TTL old), review (a new SubjectAccessReview), masters (system:masters, never reviewed).",
+        ["source"]);
     private long _hits;
     private long _misses;
 
@@ -39,17 +44,23 @@ public sealed class RequestAuthorizer(SubjectAccessReviewer reviewer, Aggregatio
 
     public async Task<AccessDecision> AuthorizeAsync(RemoteUser user, ResourceRequest request, CancellationToken cancellationToken)
     {
-        if (user.Groups.Contains(MastersGroup)) return new AccessDecision(true, null);
+        if (user.Groups.Contains(MastersGroup))
+        {
+            _decisions.WithLabels("masters").Inc();
+            return new AccessDecision(true, null);
+        }
 
         var key = CacheKey(user, request);
         var now = time.GetUtcNow();
         if (_cache.TryGetValue(key, out var cached) && cached.Expires > now)
         {
             Interlocked.Increment(ref _hits);
+            _decisions.WithLabels("cache").Inc();
             return cached.Decision;
         }
 
         Interlocked.Increment(ref _misses);
+        _decisions.WithLabels("review").Inc();
         AccessDecision decision;
         try
         {

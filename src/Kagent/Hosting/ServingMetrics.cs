@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Kagent.Api;
+using Kagent.Kube;
+using Kagent.Observability;
+using Prometheus;
+
+namespace Kagent.Hosting;
+
+/// <summary>
+/// kagent_hub_requests_total and kagent_hub_request_duration_seconds for the TLS endpoint (aggregated API, admission
+/// webhooks, health), by Kubernetes verb, resource and code; refusals (401, 403) are counted too. Watches are
+/// counted but not timed: they last as long as the client wants.
+/// </summary>
+public sealed class ServingMetrics
+{
+    private readonly Counter _requests;
+    private readonly Histogram _duration;
+
+    public ServingMetrics(KagentMetrics metrics)
+    {
+        _requests = metrics.Factory.CreateCounter("kagent_hub_requests_total", "Requests to the hub's TLS endpoint, by verb, resource and HTTP code.", ["verb", "resource", "code"]);
+        _duration = metrics.Factory.CreateHistogram("kagent_hub_request_duration_seconds", "Latency of the hub's answers (watches excluded), by verb and resource.",
+            ["verb", "resource"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+    }
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var request = context.Request;
+            var verb = KubeVerbs.Of(request.Method, request.Path.Value ?? "", request.QueryString.Value);
+            var resource = ResourceOf(request.Path);
+            _requests.WithLabels(verb, resource, context.Response.StatusCode.ToString()).Inc();
+            if (verb != "watch") _duration.WithLabels(verb, resource).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    /// <summary>A small, fixed set of names, so that no request can grow the metric's label values.</summary>
+    public static string ResourceOf(PathString path)
+    {
+        var segments = (path.Value ?? "").Trim('/').Split('/');
+        return segments switch
+        {
+            ["apis", KagentConstants.Group, KagentConstants.HealthVersion, "clusterhealths", _, "probe"] => "clusterhealths/probe",
+            ["apis", KagentConstants.Group, KagentConstants.HealthVersion, "clusterhealths", ..] => "clusterhealths",
+            ["apis", ..] or ["api", ..] => "discovery",
+            ["openapi", ..] => "openapi",
+            ["healthz"] or ["livez"] or ["readyz"] => "health",
+            ["validate", _] => "admissionreviews",
+            _ => "other",
+        };
+    }
+}

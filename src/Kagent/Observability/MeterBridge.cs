@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Prometheus;
+
+namespace Kagent.Observability;
+
+/// <summary>
+/// Exports the System.Diagnostics.Metrics instruments of Kagent's own meters (the operator runtime's and the API
+/// clients') into this process's Prometheus registry under their own names. Label names are the measurement's tag
+/// names, in the order the instrument's code passes them.
+/// </summary>
+public sealed class MeterBridge : IDisposable
+{
+    /// <summary>The meters exported, with the tag names of each of their instruments.</summary>
+    private static readonly Dictionary<string, IReadOnlyDictionary<string, string[]>> Meters = new()
+    {
+        [Operator.Diagnostics.OperatorInstruments.MeterName] = Operator.Diagnostics.OperatorInstruments.TagNames,
+        [Kube.ClientInstruments.MeterName] = Kube.ClientInstruments.TagNames,
+    };
+
+    /// <summary>Request latencies: 5 ms to about 40 s.</summary>
+    private static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.005, 2, 14);
+
+    private readonly IMetricFactory _factory;
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<Instrument, Collector> _collectors = new();
+
+    public MeterBridge(KagentMetrics metrics)
+    {
+        _factory = metrics.Factory;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (!Meters.TryGetValue(instrument.Meter.Name, out var tagNames)) return;
+
+            // Published at once (with no series yet), so that a scrape shows every metric Kagent has.
+            if (tagNames.TryGetValue(instrument.Name, out var labels)) _collectors.GetOrAdd(instrument, i => Create(i, labels));
+            listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.Start();
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var values = new string[tags.Length];
+        for (var i = 0; i < tags.Length; i++) values[i] = tags[i].Value?.ToString() ?? "";
+        var names = new string[tags.Length];
+        for (var i = 0; i < tags.Length; i++) names[i] = tags[i].Key;
+
+        var collector = _collectors.GetOrAdd(instrument, (i, labels) => Create(i, labels), names);
+        switch (collector)
+        {
+            case Counter counter:
+                counter.WithLabels(values).Inc(value);
+                break;
+            case Histogram histogram:
+                histogram.WithLabels(values).Observe(value);
+                break;
+        }
+    }
+
+    private Collector Create(Instrument instrument, string[] labels) => instrument switch
+    {
+        Histogram<double> => _factory.CreateHistogram(instrument.Name, instrument.Description ?? instrument.Name,
+            labels, new HistogramConfiguration { Buckets = LatencyBuckets }),
+        _ => _factory.CreateCounter(instrument.Name, instrument.Description ?? instrument.Name, labels),
+    };
+
+    public void Dispose() => _listener.Dispose();
+}
