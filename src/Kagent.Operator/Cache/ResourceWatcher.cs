@@ -42,7 +42,7 @@ public sealed record ResourceWatcherOptions
 /// <summary>Counters that make the watcher's behaviour observable (and testable); restarts and relists are also exported.</summary>
 public sealed class WatcherStats(string resource)
 {
-    private readonly KeyValuePair<string, object?> _resourceTag = OperatorInstruments.Tag("resource", resource);
+    private readonly KeyValuePair<string, object?> _resourceTag = Publish(OperatorInstruments.Tag("resource", resource));
     private long _lists;
     private long _relists;
     private long _watches;
@@ -76,6 +76,14 @@ public sealed class WatcherStats(string resource)
     }
 
     internal void WatchClosed() => Interlocked.Decrement(ref _activeWatches);
+
+    /// <summary>Zeros for this resource from the start, so that rates and alerts have a series before the first restart.</summary>
+    private static KeyValuePair<string, object?> Publish(KeyValuePair<string, object?> tag)
+    {
+        OperatorInstruments.WatchRestarts.Add(0, tag);
+        OperatorInstruments.WatchRelists.Add(0, tag);
+        return tag;
+    }
 
     internal void Error() => Interlocked.Increment(ref _errors);
 }

@@ -10,6 +10,18 @@ public static class OperatorInstruments
 {
     public const string MeterName = "Kagent.Operator";
 
+    /// <summary>
+    /// The tag names each instrument is measured with, in order, so that an exporter can publish it before its first
+    /// measurement. Initialized before the instruments: a listener reads it while they are being created.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> TagNames = new Dictionary<string, string[]>
+    {
+        ["kagent_watch_restarts_total"] = ["resource"],
+        ["kagent_watch_relists_total"] = ["resource"],
+        ["kagent_webhook_admissions_total"] = ["webhook", "result"],
+        ["kagent_reconciles_total"] = ["controller", "result"],
+    };
+
     private static readonly Meter Meter = new(MeterName);
 
     /// <summary>Watches opened again after the first (the server ended one, or it broke); tag resource.</summary>
@@ -27,15 +39,6 @@ public static class OperatorInstruments
     /// <summary>Reconciles run; tags controller and result (success, requeue, error).</summary>
     public static readonly Counter<long> Reconciles = Meter.CreateCounter<long>("kagent_reconciles_total",
         description: "Reconciles run, by controller and result (success, requeue, error).");
-
-    /// <summary>The tag names each instrument is measured with, in order, so that an exporter can publish it before its first measurement.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> TagNames = new Dictionary<string, string[]>
-    {
-        [WatchRestarts.Name] = ["resource"],
-        [WatchRelists.Name] = ["resource"],
-        [Admissions.Name] = ["webhook", "result"],
-        [Reconciles.Name] = ["controller", "result"],
-    };
 
     public static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 }

@@ -8,15 +8,18 @@ public static class ClientInstruments
 {
     public const string MeterName = "Kagent.Kube";
 
+    /// <summary>Tag names by instrument, initialized before the instruments (see OperatorInstruments.TagNames).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> TagNames = new Dictionary<string, string[]>
+    {
+        ["kagent_api_request_duration_seconds"] = ["cluster", "verb", "code"],
+    };
+
     private static readonly Meter Meter = new(MeterName);
 
     public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("kagent_api_request_duration_seconds",
         unit: "s", description: "API client request latency until the response headers, by cluster (karmada or member), verb and code.");
 
-    public static readonly IReadOnlyDictionary<string, string[]> TagNames = new Dictionary<string, string[]>
-    {
-        [RequestDuration.Name] = ["cluster", "verb", "code"],
-    };
+
 }
 
 /// <summary>Times every request for kagent_api_request_duration_seconds.</summary>

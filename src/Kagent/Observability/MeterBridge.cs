@@ -11,11 +11,15 @@ namespace Kagent.Observability;
 /// </summary>
 public sealed class MeterBridge : IDisposable
 {
-    /// <summary>The meters exported, with the tag names of each of their instruments.</summary>
-    private static readonly Dictionary<string, IReadOnlyDictionary<string, string[]>> Meters = new()
+    /// <summary>
+    /// The tag names of the instruments of an exported meter; null for other meters. A method, not a static table:
+    /// it runs while the instruments' own static initializers run.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string[]>? TagNamesOf(string meter) => meter switch
     {
-        [Operator.Diagnostics.OperatorInstruments.MeterName] = Operator.Diagnostics.OperatorInstruments.TagNames,
-        [Kube.ClientInstruments.MeterName] = Kube.ClientInstruments.TagNames,
+        Operator.Diagnostics.OperatorInstruments.MeterName => Operator.Diagnostics.OperatorInstruments.TagNames,
+        Kube.ClientInstruments.MeterName => Kube.ClientInstruments.TagNames,
+        _ => null,
     };
 
     /// <summary>Request latencies: 5 ms to about 40 s.</summary>
@@ -30,7 +34,7 @@ public sealed class MeterBridge : IDisposable
         _factory = metrics.Factory;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (!Meters.TryGetValue(instrument.Meter.Name, out var tagNames)) return;
+            if (TagNamesOf(instrument.Meter.Name) is not { } tagNames) return;
 
             // Published at once (with no series yet), so that a scrape shows every metric Kagent has.
             if (tagNames.TryGetValue(instrument.Name, out var labels)) _collectors.GetOrAdd(instrument, i => Create(i, labels));

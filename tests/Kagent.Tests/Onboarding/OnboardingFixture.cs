@@ -49,11 +49,12 @@ public sealed class OnboardingFixture : IAsyncLifetime
         await File.WriteAllTextAsync(hubKubeconfig, ControlPlane.Server.KubeconfigFor(Identities.Hub, Identities.ServiceAccountGroups));
         var port = FreePort.Next();
         HubPort = port;
+        HubMetricsPort = FreePort.Next();
         _hub = KagentProcess.Start("kagent-hub",
         [
             "hub", "--kubeconfig", hubKubeconfig, "--bind-address", "127.0.0.1", "--secure-port", port.ToString(),
             "--tls-cert-file", Path.Combine(dir, "hub.crt"), "--tls-private-key-file", Path.Combine(dir, "hub.key"),
-            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--log-format", "text",
+            "--metrics-bind-address", $"127.0.0.1:{HubMetricsPort}", "--health-probe-bind-address", "0", "--log-format", "text",
         ], HubLog);
 
         await ControlPlane.Admin.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(
@@ -78,6 +79,9 @@ public sealed class OnboardingFixture : IAsyncLifetime
     }
 
     public int HubPort { get; private set; }
+
+    /// <summary>The hub's Prometheus /metrics port.</summary>
+    public int HubMetricsPort { get; private set; }
 
     public CertificateAuthority HubCa { get; private set; } = null!;
 

@@ -5,6 +5,7 @@ using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Faults;
 using Kagent.Testing.Fixtures;
+using Kagent.Testing.Metrics;
 using Kagent.Testing.Servers;
 using Xunit;
 using Xunit.Abstractions;
@@ -88,6 +89,8 @@ public sealed class WatchRobustnessTests(FleetFixture fleet, ITestOutputHelper o
         await server.Admin.EnsureNamespaceAsync(_namespace);
         for (var i = 0; i < 4; i++) await widgets.CreateAsync(NewWidget($"s{i}"));
 
+        using var relists = new InstrumentTotals("kagent_watch_relists_total", "resource", "widgets.test.kagent.io");
+        using var restarts = new InstrumentTotals("kagent_watch_restarts_total", "resource", "widgets.test.kagent.io");
         var watcher = new ResourceWatcher<Widget>(viaProxy, ResourcePath.For<Widget>(_namespace),
             new ResourceWatcherOptions { InitialBackoff = TimeSpan.FromMilliseconds(10), MaxBackoff = TimeSpan.FromMilliseconds(200) });
         using var stop = new CancellationTokenSource();
@@ -118,6 +121,10 @@ public sealed class WatchRobustnessTests(FleetFixture fleet, ITestOutputHelper o
             Assert.Contains(changes, c => c.Kind == WatchEventKind.Added && c.Object.Metadata.Name == "s4");
             Assert.Contains(changes, c => c.Kind == WatchEventKind.Modified && c.Object.Metadata.Name == "s0");
         }
+
+        // Exported as kagent_watch_relists_total and kagent_watch_restarts_total (at least this watcher's).
+        Assert.True(relists.Total >= watcher.Stats.Relists, $"relists measured {relists.Total}, watcher counted {watcher.Stats.Relists}");
+        Assert.True(restarts.Total >= watcher.Stats.WatchesStarted - 1, $"restarts measured {restarts.Total}, watches started {watcher.Stats.WatchesStarted}");
 
         stop.Cancel();
         await run;
