@@ -33,6 +33,7 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
     public async Task InitializeAsync()
     {
         await onboarding.ControlPlane.EnsureExecutionSpaceAsync(Name);
+        await Member.Admin.EnsureNamespaceAsync("storm");
         foreach (var node in new[] { "o1", "o2", "o3" }) await Member.CreateNodeAsync(new SimulatedNode(node));
         _agentMetricsPort = FreePort.Next();
         _agent = onboarding.StartAgent(Name, Name,
@@ -116,6 +117,14 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
         Assert.True(hub.Value("kagent_reconciles_total", ("controller", "ClusterRegistration"), ("result", "success")) > 0);
         Assert.True(hub.Value("kagent_api_request_duration_seconds_count", ("cluster", "karmada"), ("verb", "watch")) > 0);
         Assert.Equal(1, hub.Value("kagent_build_info"));
+
+        // Every metric the dashboard and the alert rules query is one this agent or hub exports (up is Prometheus's own).
+        var exported = agent.Samples.Concat(hub.Samples).Select(s => s.Name).ToHashSet();
+        exported.Add("up");
+        foreach (var query in MonitoringConfig.DashboardQueries().Concat(MonitoringConfig.RuleQueries()))
+        {
+            foreach (var metric in PromQl.MetricNames(query)) Assert.True(exported.Contains(metric), $"{metric} (in {query}) is not exported");
+        }
     }
 
     /// <summary>
@@ -127,7 +136,6 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
     public async Task A_storm_of_10000_warning_events_costs_a_bounded_number_of_writes_and_loses_no_distinct_event()
     {
         const int Distinct = 100, Copies = 100;
-        await Member.Admin.EnsureNamespaceAsync("storm");
         var controlPlane = onboarding.ControlPlane.Admin;
         var executionSpace = ExportedEvents.NamespaceFor(Name);
         var before = await MetricsScrape.FetchAsync(_agentMetricsPort);

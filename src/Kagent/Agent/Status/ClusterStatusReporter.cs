@@ -75,6 +75,8 @@ public sealed class ClusterStatusReporter(
     private async Task ReportAsync(ClusterResources resources, Task synced, CancellationToken cancellationToken)
     {
         var probe = new MemberHealthProbe(member, ProbeTimeout, agentMetrics);
+        metrics.StatusWrites.WithLabels(options.ClusterName);   // zeros from the start, for rates and alerts
+        metrics.SkippedWrites.WithLabels(options.ClusterName);
         var enablements = new ApiEnablements(member, time);
         var debouncer = new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time);
         string? lastWritten = null;
