@@ -43,6 +43,12 @@ public sealed class LocalUpScriptTests
                 r => r.ExitCode == 0 && System.Text.RegularExpressions.Regex.IsMatch(r.StandardOutput, @"member1\s+True") && r.StandardOutput.Contains("member2"), TimeSpan.FromSeconds(60), "kubectl get clusterhealth");
             Assert.Matches(@"member1\s+True\s+ClusterReady", health.StandardOutput);
 
+            // kubectl describe lists the readiness Events the hub recorded on the ClusterHealth.
+            var described = await Eventually.MatchAsync(() => ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl,
+                ["--kubeconfig", Path.Combine(dir, "karmada.kubeconfig"), "describe", "clusterhealth", "member1"], TimeSpan.FromSeconds(30)),
+                r => r.ExitCode == 0 && r.StandardOutput.Contains("Events:") && r.StandardOutput.Contains("ClusterReady  "), TimeSpan.FromSeconds(60), "kubectl describe clusterhealth member1 lists Events");
+            Assert.Matches(@"Normal\s+ClusterReady\s+.*kagent-hub\s+Ready is True", described.StandardOutput);
+
             using var member1 = Kubeconfig.ClientFrom(Path.Combine(dir, "member1.kubeconfig"));
             Assert.Equal(2, (await member1.CoreV1.ListNodeAsync()).Items.Count);
             foreach (var log in new[] { "kagent-hub.log", "kagent-agent-member1.log", "kagent-agent-member2.log", "karmada-kube-apiserver.log" })
