@@ -1,16 +1,17 @@
 # Kagent: one image, one executable (`kagent agent` in member clusters, `kagent hub` in the control plane).
+# hack/publish.sh holds the restore and publish commands, so that the same output can be built without Docker.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files alone, so that the package layer is cached across source changes.
 COPY Directory.Build.props Directory.Packages.props ./
+COPY hack/publish.sh hack/
 COPY src/Kagent/Kagent.csproj src/Kagent/
 COPY src/Kagent.Api/Kagent.Api.csproj src/Kagent.Api/
 COPY src/Kagent.Operator/Kagent.Operator.csproj src/Kagent.Operator/
-RUN dotnet restore src/Kagent/Kagent.csproj
+RUN hack/publish.sh restore
 COPY src/ src/
 ARG KAGENT_COMMIT=unknown
-RUN dotnet publish src/Kagent/Kagent.csproj -c Release -o /out --no-restore \
-      -p:KAGENT_COMMIT=${KAGENT_COMMIT} -p:PublishReadyToRun=true -p:RuntimeIdentifier=linux-x64 --self-contained false
+RUN KAGENT_COMMIT=${KAGENT_COMMIT} KAGENT_NO_RESTORE=1 hack/publish.sh publish /out
 
 # Chiseled: no shell, no package manager, runs as the non-root user "app" (UID 1654).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
