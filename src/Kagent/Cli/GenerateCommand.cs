@@ -21,7 +21,7 @@ internal static class GenerateCommand
         var crds = new Command("manifests", "Write the CRDs generated from Kagent's C# types and the onboarding webhook configuration.") { output, karmadaOutput, webhookOutput };
         crds.SetAction(result =>
         {
-            foreach (var (folder, file) in Files(result.GetValue(output)!, result.GetValue(karmadaOutput)!, result.GetValue(webhookOutput)!))
+            foreach (var (folder, file) in Files(FromRoot(result.GetValue(output)!), FromRoot(result.GetValue(karmadaOutput)!), FromRoot(result.GetValue(webhookOutput)!)))
             {
                 Directory.CreateDirectory(folder);
                 File.WriteAllText(Path.Combine(folder, file.Name), file.Yaml);
@@ -30,10 +30,34 @@ internal static class GenerateCommand
 
             return 0;
         });
-        return new Command("generate", "Generate manifests from the code.") { crds };
+        var docsOutput = new Option<string>("--output") { Description = "Path of the flags reference.", DefaultValueFactory = _ => "docs/flags.md" };
+        var docs = new Command("docs", "Write docs/flags.md, the flags reference of every command, from the code.") { docsOutput };
+        docs.SetAction(result =>
+        {
+            var path = FromRoot(result.GetValue(docsOutput)!);
+            File.WriteAllText(path, FlagsReference.Render(KagentCli.Build()));
+            Console.WriteLine(path);
+            return 0;
+        });
+        return new Command("generate", "Generate manifests and documentation from the code.") { crds, docs };
     }
 
     public sealed record CrdFile(string Name, string Yaml);
+
+    /// <summary>
+    /// A relative path from the repository's root (the folder with Kagent.sln above the working directory), since
+    /// `dotnet run --project src/Kagent` runs in the project's folder; else from the working directory.
+    /// </summary>
+    private static string FromRoot(string path)
+    {
+        if (Path.IsPathRooted(path)) return path;
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Kagent.sln"))) return Path.Combine(dir.FullName, path);
+        }
+
+        return Path.GetFullPath(path);
+    }
 
     /// <summary>Every generated CRD file and the folder it belongs in.</summary>
     public static IEnumerable<(string Folder, CrdFile File)> Files(string kagentFolder, string karmadaFolder, string webhookFolder) =>

@@ -1,3 +1,4 @@
+using Kagent.Cli;
 using Kagent.Testing;
 using Xunit;
 
@@ -110,5 +111,12 @@ public sealed class CliTests
         var path = Path.Combine(dir, name);
         File.WriteAllText(path, content);
         return path;
+    }
+
+    [Fact]
+    public void Docs_flags_md_is_the_reference_the_code_generates()
+    {
+        var committed = File.ReadAllText(Path.Combine(Kagent.Testing.Servers.RepositoryRoot.Find(), "docs/flags.md"));
+        Assert.True(committed == FlagsReference.Render(KagentCli.Build()), "docs/flags.md is stale; run: dotnet run --project src/Kagent -- generate docs");
     }
 }
