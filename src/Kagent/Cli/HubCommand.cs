@@ -11,8 +11,13 @@ internal sealed class HubCommand
     private readonly Option<string> _context = Flag.Of("--context", "", "Context in --kubeconfig; empty means its current context.");
     private readonly Option<string> _bindAddress = Flag.Of("--bind-address", "0.0.0.0", "Address the TLS endpoint (admission webhooks and the clusterhealths aggregated API) listens on.");
     private readonly Option<int> _securePort = Flag.Of("--secure-port", 8443, "Port of the TLS endpoint (admission webhooks and the clusterhealths aggregated API); 0 disables both.");
-    private readonly Option<string> _tlsCert = Flag.Of("--tls-cert-file", "", "PEM serving certificate of the TLS endpoint (required unless --secure-port is 0); reloaded when it changes.");
+    private readonly Option<string> _tlsCert = Flag.Of("--tls-cert-file", "", "PEM serving certificate of the TLS endpoint (required unless --secure-port is 0 or --self-signed-certs); reloaded when it changes.");
     private readonly Option<string> _tlsKey = Flag.Of("--tls-private-key-file", "", "PEM private key of --tls-cert-file.");
+    private readonly Option<bool> _selfSigned = Flag.Of("--self-signed-certs", false, "Without certificate files or cert-manager: keep a CA and serving certificate in --self-signed-certs-secret, renew them before expiry, and inject the CA into the onboarding webhook configuration and the APIService.");
+    private readonly Option<string> _selfSignedSecret = Flag.Of("--self-signed-certs-secret", "kagent-system/kagent-hub-certs", "namespace/name of the Secret that holds the self-signed CA and serving certificate.");
+    private readonly Option<string> _selfSignedService = Flag.Of("--self-signed-certs-service", "kagent-system/kagent-hub", "namespace/name of the Service kube-apiserver reaches the hub through; its DNS names go into the certificate.");
+    private readonly Option<string> _selfSignedHosts = Flag.Of("--self-signed-certs-hosts", "", "Comma-separated extra DNS names or IP addresses for the self-signed serving certificate.");
+    private readonly Option<string> _selfSignedValidity = Flag.Of("--self-signed-certs-validity", "8760h", "Lifetime of a self-signed serving certificate (renewed with a third left); the CA lives ten times as long.");
     private readonly Option<string> _requestHeaderCa = Flag.Of("--requestheader-client-ca-file", "", "PEM CA bundle that verifies the front proxy's client certificate; empty means read kube-system/extension-apiserver-authentication (and follow its changes).");
     private readonly Option<string> _requestHeaderNames = Flag.Of("--requestheader-allowed-names", "", "Comma-separated common names the front proxy's client certificate may have; empty allows any name signed by the CA. Only with --requestheader-client-ca-file.");
     private readonly Option<string> _requestHeaderUsers = Flag.Of("--requestheader-username-headers", "X-Remote-User", "Comma-separated headers that carry the user name. Only with --requestheader-client-ca-file.");
@@ -23,7 +28,7 @@ internal sealed class HubCommand
     public Command Build(Func<HubOptions, CancellationToken, Task<int>> run)
     {
         var command = new Command("hub", "Run in the Karmada control plane: the kagent.io API (onboarding admission, registration controllers, the clusterhealths aggregated API).");
-        foreach (var option in new Option[] { _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra }.Concat(_common.All)) command.Add(option);
+        foreach (var option in new Option[] { _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _selfSigned, _selfSignedSecret, _selfSignedService, _selfSignedHosts, _selfSignedValidity, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra }.Concat(_common.All)) command.Add(option);
         command.SetAction((result, ct) => CommandRunner.RunAsync(() => Bind(result), run, ct));
         return command;
     }
@@ -66,9 +71,41 @@ internal sealed class HubCommand
         if (port is < 0 or > 65535) throw new ConfigurationException(_securePort.Name, $"{port} is not a port");
         var address = FlagValues.ParseBindAddress(_bindAddress.Name, $"{result.GetValue(_bindAddress)}:{port}")
                       ?? throw new ConfigurationException(_bindAddress.Name, "must not be 0");
+        if (result.GetValue(_selfSigned))
+        {
+            if (Flag.Optional(_tlsCert, result) is not null || Flag.Optional(_tlsKey, result) is not null)
+                throw new ConfigurationException(_selfSigned.Name, "cannot be combined with --tls-cert-file or --tls-private-key-file; choose one");
+            return new SecureServing(address, null, null, BindSelfSigned(result));
+        }
+
         var certificate = Flag.Required(_tlsCert, result);
         var key = Flag.Required(_tlsKey, result);
         Hosting.CertificateReloader.Load(certificate, key).Dispose();
         return new SecureServing(address, certificate, key);
+    }
+
+    private Hub.Certificates.SelfSignedCertificateOptions BindSelfSigned(ParseResult result)
+    {
+        var (secretNamespace, secretName) = NamespacedName(_selfSignedSecret, result);
+        var (serviceNamespace, serviceName) = NamespacedName(_selfSignedService, result);
+        var validity = FlagValues.ParseDuration(_selfSignedValidity.Name, result.GetValue(_selfSignedValidity), allowZero: false);
+        if (validity < TimeSpan.FromMinutes(1)) throw new ConfigurationException(_selfSignedValidity.Name, "must be at least 1m");
+        return new Hub.Certificates.SelfSignedCertificateOptions
+        {
+            SecretNamespace = secretNamespace,
+            SecretName = secretName,
+            ServiceNamespace = serviceNamespace,
+            ServiceName = serviceName,
+            ExtraHosts = FlagValues.ParseList(_selfSignedHosts.Name, result.GetValue(_selfSignedHosts)),
+            Validity = validity,
+        };
+    }
+
+    private static (string Namespace, string Name) NamespacedName(Option<string> option, ParseResult result)
+    {
+        var parts = Flag.Required(option, result).Split('/');
+        if (parts.Length != 2 || parts.Any(p => FlagValues.Dns1123LabelProblem(p, 63) is not null))
+            throw new ConfigurationException(option.Name, $"'{result.GetValue(option)}' is not namespace/name");
+        return (parts[0], parts[1]);
     }
 }

@@ -13,8 +13,8 @@ public sealed record HubOptions
     public required CommonOptions Common { get; init; }
 }
 
-/// <summary>A TLS listener and the PEM files of its serving certificate.</summary>
-public sealed record SecureServing(BindAddress Address, string CertificateFile, string KeyFile);
+/// <summary>A TLS listener and its serving certificate: PEM files, or self-signed certificates the hub keeps in a Secret.</summary>
+public sealed record SecureServing(BindAddress Address, string? CertificateFile, string? KeyFile, Hub.Certificates.SelfSignedCertificateOptions? SelfSigned = null);
 
 /// <summary>The aggregated API (clusterhealths) on the hub's TLS endpoint.</summary>
 public sealed record AggregationOptions

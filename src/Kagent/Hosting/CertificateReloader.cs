@@ -8,7 +8,7 @@ namespace Kagent.Hosting;
 /// A serving certificate read from PEM files and read again when either file changes (checked at most once a
 /// second, on handshakes), so rotated certificates take effect without a restart.
 /// </summary>
-public sealed class CertificateReloader
+public sealed class CertificateReloader : IServingCertificate
 {
     private static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
     private readonly string _certificateFile;

@@ -37,8 +37,9 @@ public static class RoleHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "kagent" });
         builder.Configuration.Sources.Clear();
         ConfigureLogging(builder.Logging, role.Common.LogFormat);
-        var certificates = role.Secure is null ? null : new CertificateReloader(role.Secure.CertificateFile, role.Secure.KeyFile);
-        ConfigureKestrel(builder.WebHost, role.Common, role.Secure, certificates);
+        // The serving certificate comes from files, or from a service the role registers (self-signed certificates).
+        IServingCertificate? certificates = role.Secure is { CertificateFile: { } certificateFile, KeyFile: { } keyFile } ? new CertificateReloader(certificateFile, keyFile) : null;
+        ConfigureKestrel(builder.WebHost, role.Common, role.Secure, () => certificates!);
 
         var services = builder.Services;
         services.AddSingleton(role.Common);
@@ -63,6 +64,7 @@ public static class RoleHost
         role.ConfigureServices(services);
 
         var app = builder.Build();
+        certificates ??= app.Services.GetService<IServingCertificate>();
         app.Services.GetRequiredService<MeterBridge>(); // starts listening before any request is made
         if (role.Secure is { } serving)
         {
@@ -90,6 +92,7 @@ public static class RoleHost
     public static async Task<int> RunAsync(RoleDefinition role, CancellationToken cancellationToken)
     {
         await using var app = Build(role);
+        foreach (var step in app.Services.GetServices<IBeforeStart>()) await step.BeforeStartAsync(cancellationToken);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -137,7 +140,7 @@ public static class RoleHost
         }
     }
 
-    private static void ConfigureKestrel(IWebHostBuilder webHost, CommonOptions common, SecureServing? secure, CertificateReloader? certificates)
+    private static void ConfigureKestrel(IWebHostBuilder webHost, CommonOptions common, SecureServing? secure, Func<IServingCertificate> certificates)
     {
         webHost.ConfigureKestrel(kestrel =>
         {
@@ -156,7 +159,7 @@ public static class RoleHost
                 kestrel.Listen(secure.Address.Address, secure.Address.Port, listen => listen.UseHttps(https =>
                 {
                     https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
-                    https.ServerCertificateSelector = (_, _) => certificates!.Current;
+                    https.ServerCertificateSelector = (_, _) => certificates().Current;
 
                     // kube-apiserver calls webhooks without a client certificate and the aggregated API with the
                     // front proxy's: ask for one, accept any at the TLS layer, and let the authentication handler

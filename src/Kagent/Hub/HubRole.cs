@@ -2,6 +2,7 @@ using Kagent.Aggregation;
 using Kagent.Aggregation.Health;
 using Kagent.Configuration;
 using Kagent.Hosting;
+using Kagent.Hub.Certificates;
 using Kagent.Kube;
 using Kagent.Onboarding;
 
@@ -20,6 +21,14 @@ public static class HubRole
         {
             services.AddSingleton(options);
             var operatorBuilder = services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection).AddOnboarding();
+            if (options.Secure?.SelfSigned is { } selfSigned)
+            {
+                services.AddSingleton(sp => new SelfSignedCertificates(karmada.Client, selfSigned, TimeProvider.System, sp.GetRequiredService<ILogger<SelfSignedCertificates>>()));
+                services.AddSingleton<IServingCertificate>(sp => sp.GetRequiredService<SelfSignedCertificates>());
+                services.AddSingleton<IBeforeStart>(sp => sp.GetRequiredService<SelfSignedCertificates>());
+                services.AddHostedService(sp => sp.GetRequiredService<SelfSignedCertificates>());
+            }
+
             if (options.Secure is not null)
             {
                 services.AddAggregatedApi(options.Aggregation);
