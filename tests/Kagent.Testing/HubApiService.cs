@@ -13,7 +13,7 @@ public static class HubApiService
 {
     public const string ServiceDnsName = "kagent-hub.kagent-system.svc";
 
-    public static async Task<V1APIService> RegisterAsync(IKubernetes admin, int hubPort, string hubCaPem, CancellationToken cancellationToken = default)
+    public static async Task<V1APIService> RegisterAsync(IKubernetes admin, int hubPort, string? caPem, CancellationToken cancellationToken = default)
     {
         await admin.EnsureNamespaceAsync("kagent-system", cancellationToken: cancellationToken);
         await admin.CoreV1.CreateNamespacedServiceAsync(new V1Service
@@ -24,7 +24,7 @@ public static class HubApiService
         }, "kagent-system", cancellationToken: cancellationToken);
         var apiService = KubernetesYaml.Deserialize<V1APIService>(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "config/apiservice/apiservice.yaml")));
         apiService.Spec.Service.Port = hubPort;
-        apiService.Spec.CaBundle = Encoding.UTF8.GetBytes(hubCaPem);
+        apiService.Spec.CaBundle = caPem is null ? null : Encoding.UTF8.GetBytes(caPem);
         return await admin.ApiregistrationV1.CreateAPIServiceAsync(apiService, cancellationToken: cancellationToken);
     }
 

@@ -33,7 +33,7 @@ public static class WebhookConfigurations
         };
 
     /// <summary>Reaching the hub at a URL (a hub outside the cluster, such as the local fleet's).</summary>
-    public static Func<string, Admissionregistrationv1WebhookClientConfig> ViaUrl(string baseUrl, byte[] caBundle) =>
+    public static Func<string, Admissionregistrationv1WebhookClientConfig> ViaUrl(string baseUrl, byte[]? caBundle) =>
         path => new Admissionregistrationv1WebhookClientConfig { Url = baseUrl.TrimEnd('/') + path, CaBundle = caBundle };
 
     private static V1ValidatingWebhook Webhook(string name, string path, string resource, IList<string> operations,
