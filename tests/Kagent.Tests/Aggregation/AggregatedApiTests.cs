@@ -346,6 +346,48 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Huge_headers_are_refused_with_431_and_the_hub_keeps_serving()
+    {
+        using var proxy = FrontProxyClient();
+        using var huge = new HttpRequestMessage(HttpMethod.Get, $"{hub.HubUrl}/apis/kagent.io/v1alpha1/clusterhealths");
+        huge.Headers.Add("X-Remote-User", "kagent-admin");
+        huge.Headers.Add("X-Remote-Group", "system:masters");
+        huge.Headers.Add("X-Padding", new string('x', 256 * 1024));
+        using var refused = await proxy.SendAsync(huge);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, refused.StatusCode);
+
+        var (code, _) = await TextAsProxyAsync(proxy, "/apis/kagent.io/v1alpha1/clusterhealths", "kagent-admin");
+        Assert.Equal(200, code);
+    }
+
+    [Fact]
+    public async Task Rotated_certificate_files_are_served_without_a_restart_over_tls_1_2_or_later()
+    {
+        var (before, protocol) = await ServedCertificateAsync();
+        Assert.True(protocol is System.Security.Authentication.SslProtocols.Tls12 or System.Security.Authentication.SslProtocols.Tls13, $"negotiated {protocol}");
+
+        // cert-manager and kubelet replace the files of a mounted Secret; the hub picks the new pair up.
+        var rotated = hub.HubCa.IssueServing("kagent-hub", ["localhost", HubApiService.ServiceDnsName], [IPAddress.Loopback]);
+        rotated.WriteTo(Path.Combine(hub.Fleet.Root, "hub.crt"), Path.Combine(hub.Fleet.Root, "hub.key"));
+        using var expected = X509Certificate2.CreateFromPem(rotated.CertificatePem);
+        Assert.NotEqual(before, expected.Thumbprint);
+        await Eventually.TrueAsync(async () => (await ServedCertificateAsync()).Thumbprint == expected.Thumbprint, Timeout, "rotated certificate served\n" + hub.HubLogTail());
+
+        // kube-apiserver (the aggregator) still reaches the hub.
+        await KubectlOkAsync("get", "clusterhealth", Healthy);
+    }
+
+    private async Task<(string Thumbprint, System.Security.Authentication.SslProtocols Protocol)> ServedCertificateAsync()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, hub.HubPort);
+        await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = HubApiService.ServiceDnsName });
+        using var served = new X509Certificate2(tls.RemoteCertificate!);
+        return (served.Thumbprint, tls.SslProtocol);
+    }
+
     private async Task<JsonNode?> GetHealthAsync(string name)
     {
         var result = await KubectlAsync("get", "clusterhealth", name, "-o", "json");

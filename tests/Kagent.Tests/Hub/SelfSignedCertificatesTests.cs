@@ -73,6 +73,14 @@ public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsy
         await Eventually.TrueAsync(async () => await ServedThumbprintAsync(port) == next.Thumbprint, Timeout, "renewed certificate served");
         await AssertAdmissionWorksAsync();
         await HubApiService.WaitAvailableAsync(ControlPlane.Admin, Timeout, () => hub.LogTail());
+
+        // The keys it made stay in the Secret: not one line of them in the log.
+        var log = await File.ReadAllTextAsync(hub.LogPath);
+        Assert.DoesNotContain("PRIVATE KEY", log);
+        foreach (var key in new[] { CertificateSet.CaKeyKey, CertificateSet.KeyKey })
+        {
+            foreach (var line in Encoding.UTF8.GetString(renewed.Data[key]).Split('\n').Where(l => l.Length > 20 && !l.StartsWith("-----"))) Assert.DoesNotContain(line, log);
+        }
     }
 
     private async Task<V1Secret?> ReadSecretAsync()

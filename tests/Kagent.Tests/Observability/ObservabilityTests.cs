@@ -118,6 +118,17 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
         Assert.True(hub.Value("kagent_api_request_duration_seconds_count", ("cluster", "karmada"), ("verb", "watch")) > 0);
         Assert.Equal(1, hub.Value("kagent_build_info"));
 
+        // Nothing secret in the logs: no private key, no credential of the kubeconfigs the processes ran with.
+        foreach (var log in new[] { _agent.LogPath, onboarding.HubLog })
+        {
+            var text = await File.ReadAllTextAsync(log);
+            Assert.DoesNotContain("PRIVATE KEY", text);
+            foreach (var kubeconfig in new[] { onboarding.AgentKarmadaKubeconfig(Name), onboarding.AgentMemberKubeconfig(Name) })
+            {
+                foreach (var secret in CredentialsIn(await File.ReadAllTextAsync(kubeconfig))) Assert.DoesNotContain(secret, text);
+            }
+        }
+
         // Every metric the dashboard and the alert rules query is one this agent or hub exports (up is Prometheus's own).
         var exported = agent.Samples.Concat(hub.Samples).Select(s => s.Name).ToHashSet();
         exported.Add("up");
@@ -180,6 +191,15 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
         LastTimestamp = DateTime.UtcNow,
         Source = new V1EventSource { Component = "kubelet", Host = "o1" },
     };
+
+    /// <summary>The values of client-key-data and token in a kubeconfig, and 32-character pieces of each.</summary>
+    private static IEnumerable<string> CredentialsIn(string kubeconfig) =>
+        kubeconfig.Split('\n')
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith("client-key-data:", StringComparison.Ordinal) || l.StartsWith("token:", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf(':') + 1)..].Trim().Trim('"'))
+            .Where(v => v.Length >= 32)
+            .SelectMany(v => Enumerable.Range(0, v.Length / 32).Select(i => v.Substring(i * 32, 32)).Prepend(v));
 
     private static double Delta(MetricsScrape before, MetricsScrape after, string name, params (string, string)[] labels) =>
         (after.Value(name, labels) ?? 0) - (before.Value(name, labels) ?? 0);
