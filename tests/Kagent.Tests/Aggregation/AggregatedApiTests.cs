@@ -347,6 +347,42 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_agent_whose_clock_is_20s_behind_stays_ready_while_it_renews()
+    {
+        const string skewed = "ch-skewed";
+        await CreateClusterAsync(skewed, "Pull", null, ready: true);
+        try
+        {
+            // Lease duration 10s, renewed every 2s, each renewTime 20s behind the control plane's clock: judged by
+            // renewTime alone it would always look stale.
+            using var proxy = FrontProxyClient();
+            var states = new List<string>();
+            var until = DateTime.UtcNow.AddSeconds(12);
+            var nextRenewal = DateTime.MinValue;
+            while (DateTime.UtcNow < until)
+            {
+                if (DateTime.UtcNow >= nextRenewal)
+                {
+                    await RenewLeaseAsync(skewed, DateTime.UtcNow.AddSeconds(-20), durationSeconds: 10);
+                    nextRenewal = DateTime.UtcNow.AddSeconds(2);
+                }
+
+                var (code, body) = await TextAsProxyAsync(proxy, $"/apis/kagent.io/v1alpha1/clusterhealths/{skewed}", "kagent-admin");
+                if (code == 200) states.Add(JsonNode.Parse(body)!["status"]!["ready"]!.GetValue<string>());
+                await Task.Delay(250);
+            }
+
+            Assert.NotEmpty(states);
+            Assert.All(states, state => Assert.Equal("True", state));
+        }
+        finally
+        {
+            await Clusters.DeleteAsync(skewed);
+            await Admin.CoordinationV1.DeleteNamespacedLeaseAsync(skewed, KarmadaConstants.ClusterNamespace);
+        }
+    }
+
+    [Fact]
     public async Task Huge_headers_are_refused_with_431_and_the_hub_keeps_serving()
     {
         using var proxy = FrontProxyClient();

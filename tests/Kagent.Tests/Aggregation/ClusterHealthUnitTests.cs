@@ -31,6 +31,39 @@ public sealed class ClusterHealthUnitTests
         Assert.Equal(("Unknown", HealthReasons.NoStatus), Judge(new Cluster { Metadata = new V1ObjectMeta { Name = "c" }, Spec = new ClusterSpec { SyncMode = "Push" } }, null));
     }
 
+    [Theory]
+    [InlineData(-30)]
+    [InlineData(30)]
+    public void An_agent_clock_30s_off_never_flaps_readiness_because_renewals_are_judged_by_when_the_hub_sees_them(int skewSeconds)
+    {
+        var ready = ClusterWithReady("True", "ClusterReady");
+        ObservedLease? observed = null;
+        for (var second = 0; second <= 300; second++)
+        {
+            var hubNow = Now.AddSeconds(second);
+            if (second % 10 == 0) observed = ObservedLease.Next(observed, RawLease(hubNow.AddSeconds(skewSeconds), 40), hubNow);
+            Assert.Equal(("True", "ClusterReady"), Judge(ready, observed, hubNow));
+        }
+
+        // The agent stops: stale one lease duration after the hub last saw a renewal.
+        var lastSeen = Now.AddSeconds(300);
+        Assert.Equal(("True", "ClusterReady"), Judge(ready, observed, lastSeen.AddSeconds(39)));
+        Assert.Equal(("False", HealthReasons.HeartbeatStale), Judge(ready, observed, lastSeen.AddSeconds(40)));
+    }
+
+    [Fact]
+    public void A_lease_first_seen_long_after_its_renewal_is_stale_at_once_a_recent_one_counts_as_renewed_now()
+    {
+        var ready = ClusterWithReady("True", "ClusterReady");
+        var gone = ObservedLease.Next(null, RawLease(Now.AddMinutes(-5), 40), Now);
+        Assert.Equal(("False", HealthReasons.HeartbeatStale), Judge(ready, gone, Now));
+        Assert.Equal(300, ClusterHealthBuilder.Heartbeat(gone, Now)!.AgeSeconds);
+
+        var recent = ObservedLease.Next(null, RawLease(Now.AddSeconds(-60), 40), Now);   // within 40s + 30s of skew
+        Assert.Equal(("True", "ClusterReady"), Judge(ready, recent, Now));
+        Assert.Equal(Now.AddSeconds(-60), ClusterHealthBuilder.Heartbeat(recent, Now)!.LastRenewTime);   // shown as the agent wrote it
+    }
+
     [Fact]
     public void Capacity_ratios_round_down_and_the_uid_is_stable_per_name()
     {
@@ -111,9 +144,9 @@ public sealed class ClusterHealthUnitTests
         Assert.Equal(0, store.WatchCount);
     }
 
-    private static (string, string?) Judge(Cluster cluster, V1Lease? lease)
+    private static (string, string?) Judge(Cluster cluster, ObservedLease? lease, DateTime? now = null)
     {
-        var status = ClusterHealthBuilder.Build(new ClusterHealthInputs(cluster, lease, null), Now).Status;
+        var status = ClusterHealthBuilder.Build(new ClusterHealthInputs(cluster, lease, null), now ?? Now).Status;
         return (status.Ready, status.Reason);
     }
 
@@ -124,7 +157,9 @@ public sealed class ClusterHealthUnitTests
         Status = new ClusterStatus { Conditions = [new V1Condition { Type = "Ready", Status = status, Reason = reason, Message = reason }] },
     };
 
-    private static V1Lease Lease(DateTime renewed, int seconds) =>
+    private static ObservedLease Lease(DateTime renewed, int seconds) => ObservedLease.AsRenewed(RawLease(renewed, seconds));
+
+    private static V1Lease RawLease(DateTime renewed, int seconds) =>
         new() { Metadata = new V1ObjectMeta { Name = "c" }, Spec = new V1LeaseSpec { RenewTime = renewed, LeaseDurationSeconds = seconds } };
 
     private static ClusterHealth Health(string name, string ready, long? heartbeatAge = null) => new()

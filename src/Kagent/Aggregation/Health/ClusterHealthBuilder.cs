@@ -8,7 +8,36 @@ using Kagent.Api.V1Beta1;
 namespace Kagent.Aggregation.Health;
 
 /// <summary>What the control plane holds about one cluster: the health of the cluster is computed from these alone.</summary>
-public sealed record ClusterHealthInputs(Cluster Cluster, V1Lease? Lease, ClusterRegistration? Registration);
+public sealed record ClusterHealthInputs(Cluster Cluster, ObservedLease? Lease, ClusterRegistration? Registration);
+
+/// <summary>
+/// A heartbeat Lease and when this hub saw its latest renewal, by the hub's own clock. Freshness is judged on
+/// <see cref="SeenAt"/>, as Kubernetes' node lifecycle controller judges node Leases, so that an agent whose clock
+/// is off does not flap; renewTime itself is only shown.
+/// </summary>
+public sealed record ObservedLease(V1Lease Lease, DateTime SeenAt)
+{
+    /// <summary>An agent's clock may be this far off the hub's without a first sight of its Lease looking stale or fresh wrongly.</summary>
+    public static readonly TimeSpan SkewTolerance = TimeSpan.FromSeconds(30);
+
+    public DateTime? RenewTime => (Lease.Spec?.RenewTime ?? Lease.Spec?.AcquireTime)?.ToUniversalTime();
+
+    /// <summary>As if seen when it says it was renewed (clocks in step).</summary>
+    public static ObservedLease AsRenewed(V1Lease lease) => new(lease, (lease.Spec?.RenewTime ?? lease.Spec?.AcquireTime)?.ToUniversalTime() ?? DateTime.MinValue);
+
+    /// <summary>
+    /// The observation after <paramref name="previous"/>: a new renewTime was seen now. A Lease seen for the first
+    /// time (the hub just started) counts as renewed now when its renewTime is within the lease duration plus the
+    /// skew tolerance, else at its renewTime (an agent long gone stays stale).
+    /// </summary>
+    public static ObservedLease Next(ObservedLease? previous, V1Lease lease, DateTime now)
+    {
+        var current = new ObservedLease(lease, now);
+        if (previous is not null) return previous.RenewTime == current.RenewTime ? previous with { Lease = lease } : current;
+        if (current.RenewTime is not { } renewed) return current;
+        return now - renewed <= ClusterHealthBuilder.LeaseDuration(lease) + SkewTolerance ? current : current with { SeenAt = renewed };
+    }
+}
 
 /// <summary>Reasons of ClusterHealth.status.reason beyond Karmada's own Ready reasons.</summary>
 public static class HealthReasons
@@ -64,23 +93,26 @@ public static class ClusterHealthBuilder
         };
     }
 
-    /// <summary>The heartbeat as of <paramref name="now"/> (its age changes with every answer, its state does not).</summary>
-    public static HeartbeatInfo? Heartbeat(V1Lease? lease, DateTime now)
+    /// <summary>
+    /// The heartbeat as of <paramref name="now"/> (its age changes with every answer, its state does not): the
+    /// Lease's renewTime as the agent wrote it, and its age since the hub saw that renewal.
+    /// </summary>
+    public static HeartbeatInfo? Heartbeat(ObservedLease? observed, DateTime now)
     {
-        if (lease is null) return null;
-        var renewed = LastRenew(lease);
+        if (observed is null) return null;
+        var lease = observed.Lease;
         return new HeartbeatInfo
         {
-            LastRenewTime = renewed,
-            AgeSeconds = renewed is { } time ? Math.Max(0, (long)(now - time).TotalSeconds) : null,
+            LastRenewTime = observed.RenewTime,
+            AgeSeconds = observed.RenewTime is null ? null : Math.Max(0, (long)(now - observed.SeenAt).TotalSeconds),
             LeaseDurationSeconds = lease.Spec?.LeaseDurationSeconds,
             HolderIdentity = lease.Spec?.HolderIdentity,
         };
     }
 
     /// <summary>When a fresh heartbeat goes stale unless renewed; null when no Lease decides readiness.</summary>
-    public static DateTime? StaleAt(V1Lease? lease) =>
-        lease is not null && LastRenew(lease) is { } renewed ? renewed + LeaseDuration(lease) : null;
+    public static DateTime? StaleAt(ObservedLease? observed) =>
+        observed?.RenewTime is null ? null : observed.SeenAt + LeaseDuration(observed.Lease);
 
     /// <summary>A UID that stays the same for a cluster name, in every hub replica and across restarts (Events refer to it).</summary>
     public static string UidFor(string name)
@@ -96,9 +128,8 @@ public static class ClusterHealthBuilder
         var lease = inputs.Lease;
         if (lease is not null && StaleAt(lease) is { } staleAt && now >= staleAt)
         {
-            var renewed = LastRenew(lease)!.Value;
             return ("False", HealthReasons.HeartbeatStale,
-                $"no heartbeat for {Age(now - renewed)} (lease duration {LeaseDuration(lease).TotalSeconds:0}s); last renewed at {renewed:yyyy-MM-ddTHH:mm:ssZ}");
+                $"no heartbeat for {Age(now - lease.SeenAt)} (lease duration {LeaseDuration(lease.Lease).TotalSeconds:0}s); last renewed at {lease.RenewTime:yyyy-MM-ddTHH:mm:ssZ}");
         }
 
         if (lease is null && inputs.Cluster.Spec.SyncMode == KarmadaConstants.SyncModePull)
@@ -127,9 +158,7 @@ public static class ClusterHealthBuilder
         };
     }
 
-    private static DateTime? LastRenew(V1Lease lease) => (lease.Spec?.RenewTime ?? lease.Spec?.AcquireTime)?.ToUniversalTime();
-
-    private static TimeSpan LeaseDuration(V1Lease lease)
+    public static TimeSpan LeaseDuration(V1Lease lease)
     {
         var seconds = lease.Spec?.LeaseDurationSeconds ?? 0;
         return TimeSpan.FromSeconds(seconds > 0 ? seconds : DefaultLeaseDurationSeconds);

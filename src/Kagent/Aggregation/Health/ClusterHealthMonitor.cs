@@ -20,6 +20,7 @@ public sealed class ClusterHealthMonitor : BackgroundService
 
     private readonly ResourceWatcher<Cluster> _clusters;
     private readonly ResourceWatcher<V1Lease> _leases;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ObservedLease> _renewals = new();
     private readonly ResourceWatcher<ClusterRegistration> _registrations;
     private readonly ClusterHealthStore _store;
     private readonly TimeProvider _time;
@@ -38,7 +39,11 @@ public sealed class ClusterHealthMonitor : BackgroundService
         _leases = new ResourceWatcher<V1Lease>(client, new ResourcePath("coordination.k8s.io", "v1", "leases", KarmadaConstants.ClusterNamespace), transform: WithoutManagedFields, logger: logger);
         _registrations = new ResourceWatcher<ClusterRegistration>(client, ResourcePath.For<ClusterRegistration>(), transform: WithoutManagedFields, logger: logger);
         _clusters.Subscribe(change => Recompute(change.Object.Metadata.Name));
-        _leases.Subscribe(change => Recompute(change.Object.Metadata.Name));
+        _leases.Subscribe(change =>
+        {
+            ObserveRenewal(change);
+            Recompute(change.Object.Metadata.Name);
+        });
         _registrations.Subscribe(change => Recompute(change.Object.Metadata.Name));
     }
 
@@ -53,10 +58,10 @@ public sealed class ClusterHealthMonitor : BackgroundService
 
     /// <summary>The heartbeat of a stored object's cluster as of now.</summary>
     public HeartbeatInfo? HeartbeatOf(ClusterHealth stored) =>
-        ClusterHealthBuilder.Heartbeat(Lease(stored.Metadata.Name), _time.GetUtcNow().UtcDateTime);
+        ClusterHealthBuilder.Heartbeat(Observed(stored.Metadata.Name), _time.GetUtcNow().UtcDateTime);
 
     /// <summary>The current Lease of a cluster, if any (the probe subresource reports when the agent last reported).</summary>
-    public V1Lease? LeaseOf(string name) => Lease(name);
+    public ObservedLease? LeaseOf(string name) => Observed(name);
 
     public Cluster? ClusterOf(string name) => _clusters.Get(name);
 
@@ -96,7 +101,7 @@ public sealed class ClusterHealthMonitor : BackgroundService
                 return;
             }
 
-            var lease = Lease(name);
+            var lease = Observed(name);
             var health = ClusterHealthBuilder.Build(new ClusterHealthInputs(cluster, lease, _registrations.Get(name)), now);
             health.Status = health.Status.WithHeartbeat(null);
             _store.Apply(name, health);
@@ -139,7 +144,21 @@ public sealed class ClusterHealthMonitor : BackgroundService
         }
     }
 
-    private V1Lease? Lease(string cluster) => _leases.Get(ObjectKey.Of(KarmadaConstants.ClusterNamespace, cluster));
+    /// <summary>The cluster's Lease with when this hub saw its latest renewal (only for Leases of the watched namespace).</summary>
+    private ObservedLease? Observed(string cluster) => _renewals.TryGetValue(cluster, out var observed) ? observed : null;
+
+    private void ObserveRenewal(WatchEvent<V1Lease> change)
+    {
+        var name = change.Object.Metadata.Name;
+        if (change.Kind == WatchEventKind.Deleted)
+        {
+            _renewals.TryRemove(name, out _);
+            return;
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        _renewals.AddOrUpdate(name, (_, lease) => ObservedLease.Next(null, lease, now), (_, previous, lease) => ObservedLease.Next(previous, lease, now), change.Object);
+    }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? (a < TimeSpan.Zero ? TimeSpan.Zero : a) : b;
 
