@@ -145,6 +145,7 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
         var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff);
         var needList = true;
         var relist = false;
+        var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var watchesBefore = Stats.WatchesStarted;
@@ -159,6 +160,7 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
 
                 await WatchAsync(cancellationToken);
                 backoff.Reset();
+                failures = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -176,9 +178,18 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
 
                 // A watch that was open and then broke (a reset, a proxy or server restart) is not a failing
                 // server: reconnect at the shortest delay. Backoff grows only while connecting keeps failing.
-                if (Stats.WatchesStarted > watchesBefore) backoff.Reset();
+                if (Stats.WatchesStarted > watchesBefore)
+                {
+                    backoff.Reset();
+                    failures = 0;
+                }
+
                 var delay = backoff.Next();
-                _logger.LogWarning("Watch of {Resource} failed: {Error}; retrying in {Delay:0.0}s", _path, OneLine(e), delay.TotalSeconds);
+
+                // A failure streak logs its 1st, 2nd, 4th, 8th... failure: an outage of minutes costs a few lines.
+                failures++;
+                var level = (failures & (failures - 1)) == 0 ? LogLevel.Warning : LogLevel.Debug;
+                _logger.Log(level, "Watch of {Resource} failed: {Error}; retrying in {Delay:0.0}s (failure {Failures} in a row)", _path, OneLine(e), delay.TotalSeconds, failures);
                 try
                 {
                     await Task.Delay(delay, cancellationToken);

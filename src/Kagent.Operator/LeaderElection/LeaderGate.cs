@@ -1,6 +1,7 @@
 using k8s;
 using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
+using Kagent.Operator.Cache;
 using Microsoft.Extensions.Logging;
 
 namespace Kagent.Operator.LeaderElection;
@@ -26,6 +27,10 @@ public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions
             return;
         }
 
+        // While the API server cannot be reached, campaigns back off (up to four retry periods) and only the first
+        // failure of a streak is a warning: an outage of minutes costs a few log lines, not one every retry period.
+        var backoff = new Backoff(options.RetryPeriod, options.RetryPeriod * 4);
+        var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var leaseLock = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
@@ -40,6 +45,9 @@ public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions
             elector.OnStartedLeading += () =>
             {
                 _leading = true;
+                if (failures > 0) logger.LogInformation("Leader election for {Lease} works again after {Failures} failed attempts", options.LeaseName, failures);
+                failures = 0;
+                backoff.Reset();
                 logger.LogInformation("{Identity} became the leader ({Namespace}/{Lease})", options.Identity, options.LeaseNamespace, options.LeaseName);
                 running = Task.Run(() => work(leading.Token), CancellationToken.None);
             };
@@ -58,7 +66,8 @@ public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions
             }
             catch (Exception e)
             {
-                logger.LogWarning("Leader election for {Lease} failed: {Error}", options.LeaseName, e.Message.ReplaceLineEndings(" "));
+                if (failures++ == 0) logger.LogWarning("Leader election for {Lease} failed: {Error}; retrying with backoff", options.LeaseName, e.Message.ReplaceLineEndings(" "));
+                else logger.LogDebug("Leader election for {Lease} failed again ({Failures}): {Error}", options.LeaseName, failures, e.Message.ReplaceLineEndings(" "));
             }
 
             _leading = false;
@@ -81,7 +90,7 @@ public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions
             {
                 try
                 {
-                    await Task.Delay(options.RetryPeriod, cancellationToken);
+                    await Task.Delay(failures > 0 ? backoff.Next() : options.RetryPeriod, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -21,7 +21,21 @@ namespace Kagent.Tests.Onboarding;
 /// </summary>
 public sealed class OnboardingFixture : IAsyncLifetime
 {
+    private readonly string _name;
+    private readonly IReadOnlyList<string> _members;
     private ServerProcess? _hub;
+
+    public OnboardingFixture()
+        : this("onboarding", ["member1", "member2", "member3", "member4"])
+    {
+    }
+
+    /// <summary>A fleet of other members, for a test that needs one of its own (it stops the control plane, say).</summary>
+    public OnboardingFixture(string name, IReadOnlyList<string> members)
+    {
+        _name = name;
+        _members = members;
+    }
 
     public Fleet Fleet { get; private set; } = null!;
 
@@ -33,7 +47,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Fleet = await Fleet.StartAsync(TestDirectories.NewRoot("onboarding"), ["member1", "member2", "member3", "member4"]);
+        Fleet = await Fleet.StartAsync(TestDirectories.NewRoot(_name), _members);
         await ControlPlane.EnsureNamespaceAsync("kagent-system");
         await KubectlApplyAsync(ControlPlane, "config/rbac");
         foreach (var member in Fleet.Members.Values) await KubectlApplyAsync(member, "config/agent/rbac.yaml");
