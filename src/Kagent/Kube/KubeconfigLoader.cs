@@ -28,6 +28,10 @@ public static class KubeconfigLoader
         {
             throw new ConfigurationException(source.Flag, $"{path}: permission denied");
         }
+        catch (KubeConfigException e) when (string.IsNullOrEmpty(source.Context) && e.Message.StartsWith("CurrentContext:  not found", StringComparison.Ordinal))
+        {
+            throw new ConfigurationException(source.Flag, $"{path}: has no current-context and no context was named; is it still the placeholder?");
+        }
         catch (KubeConfigException e)
         {
             throw new ConfigurationException(source.Flag, $"{path}: {OneLine(e.Message)}");

@@ -63,6 +63,9 @@ public sealed class LocalUpScriptTests
             await Eventually.TrueAsync(async () => (await registrations.GetAsync("member3"))?.Status.Phase == "Pending", TimeSpan.FromSeconds(30), "member3 pending");
             await registrations.MergePatchAsync("member3", new { spec = new { accepted = true } });
             await Eventually.TrueAsync(async () => (await registrations.GetAsync("member3"))?.Status.Phase == "Registered", TimeSpan.FromSeconds(30), "member3 registered");
+            await Eventually.MatchAsync(() => ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl,
+                ["--kubeconfig", Path.Combine(dir, "karmada.kubeconfig"), "get", "clusterhealth", "member3"], TimeSpan.FromSeconds(30)),
+                r => r.ExitCode == 0 && System.Text.RegularExpressions.Regex.IsMatch(r.StandardOutput, @"member3\s+True\s+ClusterReady"), TimeSpan.FromSeconds(60), "kubectl get clusterhealth member3");
             var unregister = await KagentProcess.RunAsync(["agent", "unregister", "--cluster-name", "member3",
                 "--karmada-kubeconfig", Path.Combine(dir, "identities", "agent-member3-karmada.kubeconfig")]);
             Assert.True(unregister.ExitCode == 0, unregister.Output);

@@ -24,6 +24,8 @@ public sealed class OnboardingFixture : IAsyncLifetime
     private readonly string _name;
     private readonly IReadOnlyList<string> _members;
     private ServerProcess? _hub;
+    private string[] _hubArguments = [];
+    private int _hubStarts;
 
     public OnboardingFixture()
         : this("onboarding", ["member1", "member2", "member3", "member4"])
@@ -31,7 +33,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
     }
 
     /// <summary>A fleet of other members, for a test that needs one of its own (it stops the control plane, say).</summary>
-    public OnboardingFixture(string name, IReadOnlyList<string> members)
+    internal OnboardingFixture(string name, IReadOnlyList<string> members)
     {
         _name = name;
         _members = members;
@@ -41,7 +43,8 @@ public sealed class OnboardingFixture : IAsyncLifetime
 
     public ControlPlane ControlPlane => Fleet.ControlPlane;
 
-    public string HubLog => Path.Combine(Fleet.Root, "kagent-hub.log");
+    /// <summary>The log of the running hub process (each restart writes a new one).</summary>
+    public string HubLog => Path.Combine(Fleet.Root, _hubStarts <= 1 ? "kagent-hub.log" : $"kagent-hub-{_hubStarts}.log");
 
     public EntityClient<ClusterRegistration> Registrations => new(ControlPlane.Admin);
 
@@ -64,12 +67,13 @@ public sealed class OnboardingFixture : IAsyncLifetime
         var port = FreePort.Next();
         HubPort = port;
         HubMetricsPort = FreePort.Next();
-        _hub = KagentProcess.Start("kagent-hub",
+        _hubArguments =
         [
             "hub", "--kubeconfig", hubKubeconfig, "--bind-address", "127.0.0.1", "--secure-port", port.ToString(),
             "--tls-cert-file", Path.Combine(dir, "hub.crt"), "--tls-private-key-file", Path.Combine(dir, "hub.key"),
             "--metrics-bind-address", $"127.0.0.1:{HubMetricsPort}", "--health-probe-bind-address", "0", "--log-format", "text",
-        ], HubLog);
+        ];
+        StartHub();
 
         await ControlPlane.Admin.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(
             WebhookConfigurations.Onboarding(WebhookConfigurations.ViaUrl($"https://127.0.0.1:{port}", Encoding.UTF8.GetBytes(ca.CertificatePem))));
@@ -93,6 +97,21 @@ public sealed class OnboardingFixture : IAsyncLifetime
     }
 
     public int HubPort { get; private set; }
+
+    /// <summary>Kills the hub process and starts it again on the same port; done when the APIService is Available again.</summary>
+    public async Task RestartHubAsync()
+    {
+        _hub?.Kill();
+        _hub?.Dispose();
+        StartHub();
+        await HubApiService.WaitAvailableAsync(ControlPlane.Admin, TimeSpan.FromSeconds(90), HubLogTail);
+    }
+
+    private void StartHub()
+    {
+        _hubStarts++;
+        _hub = KagentProcess.Start("kagent-hub", _hubArguments, HubLog);
+    }
 
     /// <summary>The hub's Prometheus /metrics port.</summary>
     public int HubMetricsPort { get; private set; }
