@@ -18,6 +18,7 @@ namespace Kagent.Onboarding;
 public sealed class DeregistrationFinalizer(
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
     KarmadaClusters clusters,
+    AgentPermissions agentPermissions,
     EventRecorder events,
     ILogger<DeregistrationFinalizer> logger) : IEntityFinalizer<ClusterRegistration>
 {
@@ -42,7 +43,8 @@ public sealed class DeregistrationFinalizer(
         {
         }
 
-        logger.LogInformation("Deregistered cluster {Cluster}: Karmada Cluster and heartbeat Lease removed", name);
+        await agentPermissions.DeleteAsync(name, cancellationToken);
+        logger.LogInformation("Deregistered cluster {Cluster}: Karmada Cluster, heartbeat Lease and the agent's permissions removed", name);
         await events.NormalAsync(ObjectReferences.For(registration), "Deregistered", $"Karmada Cluster {name} and its heartbeat Lease were removed", cancellationToken);
         return ReconciliationResult<ClusterRegistration>.Success(registration);
     }

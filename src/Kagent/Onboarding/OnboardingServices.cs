@@ -19,6 +19,7 @@ public static class OnboardingServices
         services.AddSingleton<OnboardingPolicies>();
         services.AddHostedService(sp => sp.GetRequiredService<OnboardingPolicies>());
         services.AddSingleton<KarmadaClusters>();
+        services.AddSingleton<AgentPermissions>();
         services.TryAddSingleton<SubjectAccessReviewer>();
         services.AddSingleton<ApprovalAuthorizer>();
         services.AddSingleton(sp => new EventRecorder(sp.GetRequiredKeyedService<KubeClient>(ClusterNames.Karmada),

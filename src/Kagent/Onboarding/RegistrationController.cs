@@ -21,12 +21,16 @@ public sealed class RegistrationController(
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
     OnboardingPolicies policies,
     KarmadaClusters clusters,
+    AgentPermissions agentPermissions,
     EventRecorder events,
     TimeProvider time) : IEntityController<ClusterRegistration>
 {
     public async Task<ReconciliationResult<ClusterRegistration>> ReconcileAsync(ClusterRegistration registration, CancellationToken cancellationToken)
     {
         await policies.Synced.WaitAsync(cancellationToken);
+
+        // Before anything else, so that its agent can update its registration and, once registered, its heartbeat and status.
+        await agentPermissions.EnsureAsync(registration.Metadata.Name, cancellationToken);
         var current = policies.Current;
         var violations = PolicyRules.Violations(registration, current);
         var acceptedReason = registration.Spec.Accepted == true ? C.ReasonApproved

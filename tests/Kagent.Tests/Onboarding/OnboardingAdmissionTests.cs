@@ -146,6 +146,19 @@ public sealed class OnboardingAdmissionTests(OnboardingFixture onboarding)
             Assert.EndsWith("spec.accepted: agents may not set it; an approver or an auto-accepting OnboardingPolicy does", Message(approve));
 
             await asAgent.CreateAsync(NewRegistration("adm-agent", "agent-id"));
+
+            // Once the hub has given the agent its per-cluster role, RBAC lets it patch its registration; admission still refuses approval.
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return await onboarding.ControlPlane.Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(Kagent.Onboarding.AgentPermissions.NameFor("adm-agent")) is not null;
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(30), "the agent's per-cluster role");
             var patch = await Assert.ThrowsAsync<HttpOperationException>(() => asAgent.MergePatchAsync("adm-agent", new { spec = new { accepted = true } }));
             Assert.Contains("spec.accepted: agents may not set it", Message(patch));
         }
