@@ -144,6 +144,18 @@ public sealed class ApiServer : IAsyncDisposable
         _apiServer = null;
     }
 
+    /// <summary>
+    /// Kills etcd (as a crash would) and starts it again on the same ports and data; done when kube-apiserver, which
+    /// kept running, answers /readyz again.
+    /// </summary>
+    public async Task RestartEtcdAsync(CancellationToken cancellationToken = default)
+    {
+        _etcd?.Kill();
+        _etcd?.Dispose();
+        StartEtcd();
+        await WaitReadyAsync(cancellationToken);
+    }
+
     /// <summary>Starts kube-apiserver again on the same port, with the same certificates and data.</summary>
     public Task RestartApiServerAsync(CancellationToken cancellationToken = default) => StartApiServerAsync(cancellationToken);
 
