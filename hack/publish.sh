@@ -10,12 +10,15 @@ PROJECT=src/Kagent/Kagent.csproj
 RID=linux-x64
 COMMIT="${KAGENT_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 
+# ReadyToRun needs the crossgen package, which restore fetches only when it is told about ReadyToRun.
+restore() { dotnet restore "$PROJECT" -r "$RID" -p:PublishReadyToRun=true -nologo -v q; }
+
 case "${1:-}" in
   restore)
-    dotnet restore "$PROJECT" -r "$RID" -nologo -v q ;;
+    restore ;;
   publish)
     out="${2:?usage: hack/publish.sh publish OUT}"
-    [ "${KAGENT_NO_RESTORE:-}" = 1 ] || dotnet restore "$PROJECT" -r "$RID" -nologo -v q
+    [ "${KAGENT_NO_RESTORE:-}" = 1 ] || restore
     dotnet publish "$PROJECT" -c Release -o "$out" --no-restore -r "$RID" --self-contained false \
       -p:PublishReadyToRun=true -p:KAGENT_COMMIT="$COMMIT" -nologo -v q -clp:NoSummary ;;
   *)

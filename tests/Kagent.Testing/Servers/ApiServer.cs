@@ -111,6 +111,9 @@ public sealed class ApiServer : IAsyncDisposable
     public string AdminKubeconfig() => Kubeconfig.Render(Name, Url, ServingCa.CertificatePem, AdminUser, new Credentials.Token(_adminToken));
 
     /// <summary>An admin client that reaches the server through another address, such as a fault-injecting proxy.</summary>
+    /// <summary>The admin kubeconfig, but reaching the server through a proxy at <paramref name="url"/>.</summary>
+    public string AdminKubeconfigVia(string url) => Kubeconfig.Render(Name, url, ServingCa.CertificatePem, AdminUser, new Credentials.Token(_adminToken));
+
     public KubeClient AdminVia(string url) => CreateClient(AdminUser, new Credentials.Token(_adminToken), url);
 
     /// <summary>Kubeconfig text for any identity, as a client certificate signed by the client CA.</summary>
