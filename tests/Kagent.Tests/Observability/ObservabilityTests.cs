@@ -60,6 +60,7 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
     {
         var agent = await ScrapeAgentAsync(s => s.Value("cluster_ready_state", ("member_cluster", Name)) == 1
             && s.Value("cluster_ready_node_number", ("member_cluster", Name)) >= 3
+            && s.Value("kagent_status_writes_total", ("member_cluster", Name)) > 0
             && s.Value("kagent_registration_phase", ("member_cluster", Name), ("phase", "Registered")) == 1
             && s.Value("kagent_heartbeat_renew_duration_seconds_count", ("member_cluster", Name)) > 0
             && s.Value("kagent_probes_total", ("member_cluster", Name), ("endpoint", "/readyz"), ("result", "ok")) > 0, "agent registered and reporting");
