@@ -197,10 +197,9 @@ public sealed class ProcessSampler : IDisposable
     {
         try
         {
-            var status = File.ReadAllLines($"/proc/{_pid}/status");
-            double Field(string name) => double.Parse(status.First(l => l.StartsWith(name)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-            var mib = Field("VmRSS:");
-            var anonymous = Field("RssAnon:");
+            var footprint = ProcessFootprint.Of(_pid);
+            var mib = footprint.RssBytes / 1048576.0;
+            var anonymous = footprint.AnonymousBytes / 1048576.0;
             lock (_gate)
             {
                 PeakMiB = Math.Max(PeakMiB, mib);

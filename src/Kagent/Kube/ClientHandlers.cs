@@ -2,18 +2,28 @@ using System.Threading.RateLimiting;
 
 namespace Kagent.Kube;
 
+/// <summary>client-go's token bucket: a sustained rate (qps) and a burst; callers wait for a token.</summary>
+public static class TokenBuckets
+{
+    public static TokenBucketRateLimiter Create(double qps, int burst, int queueLimit = int.MaxValue)
+    {
+        var tokensPerPeriod = Math.Max(1, (int)Math.Ceiling(qps));
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, burst),
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(tokensPerPeriod / qps),
+            QueueLimit = queueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+}
+
 /// <summary>Client-side QPS and burst, as client-go's token bucket: requests wait for a token instead of failing.</summary>
 public sealed class RateLimitingHandler(float qps, int burst) : DelegatingHandler
 {
-    private readonly TokenBucketRateLimiter _limiter = new(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = Math.Max(1, burst),
-        TokensPerPeriod = Math.Max(1, (int)Math.Ceiling(qps)),
-        ReplenishmentPeriod = TimeSpan.FromSeconds(Math.Max(1, (int)Math.Ceiling(qps)) / qps),
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
+    private readonly TokenBucketRateLimiter _limiter = TokenBuckets.Create(qps, burst);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -49,10 +49,14 @@ public sealed class MeterBridge : IDisposable
     {
         var values = new string[tags.Length];
         for (var i = 0; i < tags.Length; i++) values[i] = tags[i].Value?.ToString() ?? "";
-        var names = new string[tags.Length];
-        for (var i = 0; i < tags.Length; i++) names[i] = tags[i].Key;
+        if (!_collectors.TryGetValue(instrument, out var collector))
+        {
+            // An instrument with no declared tag names: its first measurement names the labels.
+            var names = new string[tags.Length];
+            for (var i = 0; i < tags.Length; i++) names[i] = tags[i].Key;
+            collector = _collectors.GetOrAdd(instrument, (i, labels) => Create(i, labels), names);
+        }
 
-        var collector = _collectors.GetOrAdd(instrument, (i, labels) => Create(i, labels), names);
         switch (collector)
         {
             case Counter counter:

@@ -1,6 +1,4 @@
-using System.Net;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
@@ -29,18 +27,18 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
         var rbac = client.RbacAuthorizationV1;
         var name = NameFor(cluster);
         var clusterRules = ClusterRules(cluster);
-        var existingClusterRole = await GetAsync(() => rbac.ReadClusterRoleAsync(name, cancellationToken: cancellationToken));
+        var existingClusterRole = await KubeCalls.OrNullIfMissingAsync(() => rbac.ReadClusterRoleAsync(name, cancellationToken: cancellationToken));
         if (existingClusterRole is null)
-            await CreateAsync(() => rbac.CreateClusterRoleAsync(new V1ClusterRole { Metadata = Meta(cluster, null), Rules = clusterRules }, cancellationToken: cancellationToken));
+            await KubeCalls.IgnoreExistingAsync(() => rbac.CreateClusterRoleAsync(new V1ClusterRole { Metadata = Meta(cluster, null), Rules = clusterRules }, cancellationToken: cancellationToken));
         else if (!KubeJson.SameOnWire(existingClusterRole.Rules, clusterRules))
         {
             existingClusterRole.Rules = clusterRules;
             await rbac.ReplaceClusterRoleAsync(existingClusterRole, name, cancellationToken: cancellationToken);
         }
 
-        if (await GetAsync(() => rbac.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken)) is null)
+        if (await KubeCalls.OrNullIfMissingAsync(() => rbac.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken)) is null)
         {
-            await CreateAsync(() => rbac.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
+            await KubeCalls.IgnoreExistingAsync(() => rbac.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
             {
                 Metadata = Meta(cluster, null),
                 RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = name },
@@ -50,18 +48,18 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
 
         var ns = KarmadaConstants.ClusterNamespace;
         var leaseRules = LeaseRules(cluster);
-        var existingRole = await GetAsync(() => rbac.ReadNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
+        var existingRole = await KubeCalls.OrNullIfMissingAsync(() => rbac.ReadNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
         if (existingRole is null)
-            await CreateAsync(() => rbac.CreateNamespacedRoleAsync(new V1Role { Metadata = Meta(cluster, ns), Rules = leaseRules }, ns, cancellationToken: cancellationToken));
+            await KubeCalls.IgnoreExistingAsync(() => rbac.CreateNamespacedRoleAsync(new V1Role { Metadata = Meta(cluster, ns), Rules = leaseRules }, ns, cancellationToken: cancellationToken));
         else if (!KubeJson.SameOnWire(existingRole.Rules, leaseRules))
         {
             existingRole.Rules = leaseRules;
             await rbac.ReplaceNamespacedRoleAsync(existingRole, name, ns, cancellationToken: cancellationToken);
         }
 
-        if (await GetAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken)) is null)
+        if (await KubeCalls.OrNullIfMissingAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken)) is null)
         {
-            await CreateAsync(() => rbac.CreateNamespacedRoleBindingAsync(new V1RoleBinding
+            await KubeCalls.IgnoreExistingAsync(() => rbac.CreateNamespacedRoleBindingAsync(new V1RoleBinding
             {
                 Metadata = Meta(cluster, ns),
                 RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = name },
@@ -76,10 +74,10 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
         var rbac = client.RbacAuthorizationV1;
         var name = NameFor(cluster);
         var ns = KarmadaConstants.ClusterNamespace;
-        await IgnoreMissingAsync(() => rbac.DeleteClusterRoleBindingAsync(name, cancellationToken: cancellationToken));
-        await IgnoreMissingAsync(() => rbac.DeleteClusterRoleAsync(name, cancellationToken: cancellationToken));
-        await IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken));
-        await IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
+        await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteClusterRoleBindingAsync(name, cancellationToken: cancellationToken));
+        await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteClusterRoleAsync(name, cancellationToken: cancellationToken));
+        await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken));
+        await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
     }
 
     private static List<V1PolicyRule> ClusterRules(string cluster) =>
@@ -106,39 +104,4 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
 
     private static Rbacv1Subject Subject(string cluster) =>
         new() { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = OnboardingConstants.AgentUserFor(cluster) };
-
-    private static async Task<T?> GetAsync<T>(Func<Task<T>> read) where T : class
-    {
-        try
-        {
-            return await read();
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private static async Task CreateAsync<T>(Func<Task<T>> create)
-    {
-        try
-        {
-            await create();
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-            // Another reconcile (or hub replica) created it meanwhile.
-        }
-    }
-
-    private static async Task IgnoreMissingAsync<T>(Func<Task<T>> delete)
-    {
-        try
-        {
-            await delete();
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-        }
-    }
 }

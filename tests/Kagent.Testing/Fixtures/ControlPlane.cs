@@ -34,9 +34,37 @@ public sealed class ControlPlane : TestCluster
         EnsureNamespaceAsync($"karmada-es-{cluster}", cancellationToken);
 
     /// <summary>Creates (or replaces) CRDs generated from the C# types and waits until each is Established.</summary>
-    public static async Task InstallCrdsAsync(IKubernetes client, IEnumerable<Type> entityTypes, CancellationToken cancellationToken)
+    public static Task InstallCrdsAsync(IKubernetes client, IEnumerable<Type> entityTypes, CancellationToken cancellationToken) =>
+        InstallCrdsAsync(client, entityTypes.Select(CrdGenerator.Generate), cancellationToken);
+
+    /// <summary>
+    /// CRDs of other projects' kinds (cert-manager's, the Prometheus Operator's) without a schema: enough for a
+    /// server-side dry run of manifests that use them.
+    /// </summary>
+    public static IEnumerable<V1CustomResourceDefinition> SchemalessCrds(string group, string version, params (string Plural, string Kind)[] kinds) =>
+        kinds.Select(k => new V1CustomResourceDefinition
+        {
+            Metadata = new V1ObjectMeta { Name = $"{k.Plural}.{group}" },
+            Spec = new V1CustomResourceDefinitionSpec
+            {
+                Group = group,
+                Scope = "Namespaced",
+                Names = new V1CustomResourceDefinitionNames { Plural = k.Plural, Kind = k.Kind },
+                Versions =
+                [
+                    new V1CustomResourceDefinitionVersion
+                    {
+                        Name = version, Served = true, Storage = true,
+                        Schema = new V1CustomResourceValidation { OpenAPIV3Schema = new V1JSONSchemaProps { Type = "object", XKubernetesPreserveUnknownFields = true } },
+                    },
+                ],
+            },
+        });
+
+    /// <summary>Creates (or replaces) CRDs and waits until each is Established.</summary>
+    public static async Task InstallCrdsAsync(IKubernetes client, IEnumerable<V1CustomResourceDefinition> definitions, CancellationToken cancellationToken)
     {
-        var crds = entityTypes.Select(CrdGenerator.Generate).ToList();
+        var crds = definitions.ToList();
         foreach (var crd in crds)
         {
             try

@@ -6,13 +6,14 @@ using Xunit;
 
 namespace Kagent.Tests.Config;
 
-/// <summary>Every kustomization under config/ renders, and the real API servers accept it (server-side dry run).</summary>
+/// <summary>Every kustomization and manifest under config/ renders, and the real API servers accept it (server-side dry run).</summary>
 [Collection(FleetCollection.Name)]
 public sealed class ManifestTests(FleetFixture fleet)
 {
     [Theory]
     [InlineData("config/default", "karmada")]
     [InlineData("config/default-cert-manager", "karmada")]
+    [InlineData("config/prometheus/monitors.yaml", "karmada")]
     [InlineData("config/samples", "karmada")]
     [InlineData("config/crd/karmada", "member1")]
     [InlineData("config/agent", "member1")]
@@ -20,14 +21,18 @@ public sealed class ManifestTests(FleetFixture fleet)
     {
         var target = cluster == "karmada" ? (TestCluster)fleet.ControlPlane : fleet.Fleet.Member(cluster);
         await target.EnsureNamespaceAsync("kagent-system");
-        if (kustomization.Contains("cert-manager")) await CertManagerCrds.InstallAsync(target.Admin);
+        if (kustomization.Contains("cert-manager"))
+            await ControlPlane.InstallCrdsAsync(target.Admin, ControlPlane.SchemalessCrds("cert-manager.io", "v1", ("certificates", "Certificate"), ("issuers", "Issuer")), CancellationToken.None);
+        if (kustomization.Contains("prometheus"))
+            await ControlPlane.InstallCrdsAsync(target.Admin, ControlPlane.SchemalessCrds("monitoring.coreos.com", "v1", ("servicemonitors", "ServiceMonitor"), ("podmonitors", "PodMonitor")), CancellationToken.None);
         var root = RepositoryRoot.Find();
 
-        var rendered = await KubectlAsync(["kustomize", Path.Combine(root, kustomization)]);
+        var path = Path.Combine(root, kustomization);
+        var rendered = File.Exists(path) ? (ExitCode: 0, Output: await File.ReadAllTextAsync(path)) : await KubectlAsync(["kustomize", path]);
         Assert.True(rendered.ExitCode == 0, rendered.Output);
 
         var applied = await KubectlAsync(["--kubeconfig", target.AdminKubeconfigPath, "apply", "--dry-run=server", "-f", "-"], stdin: await ForServerAsync(target, rendered.Output));
-        Assert.True(applied.ExitCode == 0, $"kubectl apply --dry-run=server -k {kustomization} failed:\n{applied.Output}");
+        Assert.True(applied.ExitCode == 0, $"kubectl apply --dry-run=server of {kustomization} failed:\n{applied.Output}");
         Assert.Contains("(server dry run)", applied.Output);
     }
 
@@ -47,55 +52,5 @@ public sealed class ManifestTests(FleetFixture fleet)
         var result = await ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl, arguments, TimeSpan.FromSeconds(60), standardInput: stdin);
         var errors = string.Join('\n', result.StandardError.Split('\n').Where(l => !l.StartsWith("Warning: version difference")));
         return (result.ExitCode, result.StandardOutput + errors);
-    }
-}
-
-/// <summary>cert-manager's Certificate and Issuer kinds, schema-less: enough for a server-side dry run of manifests that use them.</summary>
-internal static class CertManagerCrds
-{
-    public static async Task InstallAsync(k8s.IKubernetes client)
-    {
-        var crds = new[] { ("certificates", "Certificate"), ("issuers", "Issuer") }.Select(r => new k8s.Models.V1CustomResourceDefinition
-        {
-            Metadata = new k8s.Models.V1ObjectMeta { Name = $"{r.Item1}.cert-manager.io" },
-            Spec = new k8s.Models.V1CustomResourceDefinitionSpec
-            {
-                Group = "cert-manager.io",
-                Scope = "Namespaced",
-                Names = new k8s.Models.V1CustomResourceDefinitionNames { Plural = r.Item1, Kind = r.Item2 },
-                Versions =
-                [
-                    new k8s.Models.V1CustomResourceDefinitionVersion
-                    {
-                        Name = "v1", Served = true, Storage = true,
-                        Schema = new k8s.Models.V1CustomResourceValidation
-                        {
-                            OpenAPIV3Schema = new k8s.Models.V1JSONSchemaProps { Type = "object", XKubernetesPreserveUnknownFields = true },
-                        },
-                    },
-                ],
-            },
-        });
-        foreach (var crd in crds)
-        {
-            try
-            {
-                await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
-            }
-            catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
-            {
-            }
-        }
-
-        await Eventually.TrueAsync(async () =>
-        {
-            foreach (var name in new[] { "certificates.cert-manager.io", "issuers.cert-manager.io" })
-            {
-                var crd = await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name);
-                if (crd.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") != true) return false;
-            }
-
-            return true;
-        }, TimeSpan.FromSeconds(30), "cert-manager CRDs served");
     }
 }

@@ -58,9 +58,23 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
 
         // Its own: allowed.
         await registrations.MergePatchAsync(Own, new { spec = new { region = "eu-1" } });
+
+        // The hub may update the Cluster meanwhile (the patch above changes its region): write the latest version.
+        await Eventually.TrueAsync(async () =>
+        {
+            var latest = (await clusters.GetAsync(Own))!;
+            latest.Status = new ClusterStatus { KubernetesVersion = "v1.20.2" };
+            try
+            {
+                await clusters.ReplaceStatusAsync(latest);
+                return true;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                return false;
+            }
+        }, Timeout, "own Cluster status written");
         var own = (await clusters.GetAsync(Own))!;
-        own.Status = new ClusterStatus { KubernetesVersion = "v1.20.2" };
-        await clusters.ReplaceStatusAsync(own);
         var ownLease = await agent.CoordinationV1.ReadNamespacedLeaseAsync(Own, KarmadaConstants.ClusterNamespace);
         ownLease.Spec.RenewTime = DateTime.UtcNow;
         await agent.CoordinationV1.ReplaceNamespacedLeaseAsync(ownLease, Own, KarmadaConstants.ClusterNamespace);

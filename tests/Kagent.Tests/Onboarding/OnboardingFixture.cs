@@ -98,11 +98,17 @@ public sealed class OnboardingFixture : IAsyncLifetime
 
     public int HubPort { get; private set; }
 
-    /// <summary>Kills the hub process and starts it again on the same port; done when the APIService is Available again.</summary>
-    public async Task RestartHubAsync()
+    /// <summary>Kills the hub process (as a crash or an eviction would).</summary>
+    public void KillHub()
     {
         _hub?.Kill();
         _hub?.Dispose();
+        _hub = null;
+    }
+
+    /// <summary>Starts the hub again on the same port; done when the APIService is Available again.</summary>
+    public async Task StartHubAgainAsync()
+    {
         StartHub();
         await HubApiService.WaitAvailableAsync(ControlPlane.Admin, TimeSpan.FromSeconds(90), HubLogTail);
     }

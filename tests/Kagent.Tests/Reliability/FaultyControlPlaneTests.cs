@@ -4,6 +4,7 @@ using Kagent.Api.V1Beta1;
 using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;
+using Kagent.Testing.Servers;
 using Kagent.Tests.Onboarding;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -101,17 +102,4 @@ public sealed class FaultyControlPlaneTests(ITestOutputHelper output) : IAsyncLi
         Assert.True(after.Threads - baseline.Threads <= 16, $"threads grew from {baseline.Threads} to {after.Threads}");
         Assert.True(after.RssBytes - baseline.RssBytes <= 40L << 20, $"RSS grew from {baseline.RssBytes >> 20} to {after.RssBytes >> 20} MiB");
     }
-}
-
-/// <summary>A process's open file descriptors (sockets included), threads and resident memory, from /proc.</summary>
-public sealed record ProcessFootprint(int FileDescriptors, int Threads, long RssBytes)
-{
-    public static ProcessFootprint Of(int pid)
-    {
-        var status = File.ReadAllLines($"/proc/{pid}/status");
-        long Field(string name) => long.Parse(status.First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0]);
-        return new ProcessFootprint(Directory.GetFiles($"/proc/{pid}/fd").Length, (int)Field("Threads"), Field("VmRSS") * 1024);
-    }
-
-    public override string ToString() => $"{FileDescriptors} fds, {Threads} threads, {RssBytes >> 20} MiB RSS";
 }

@@ -40,7 +40,15 @@ public sealed class HubRestartTests(OnboardingFixture onboarding, ITestOutputHel
             Assert.True(watching.Wait(Timeout), $"only {Watchers - watching.CurrentCount} of {Watchers} watches opened");
 
             var restarted = Stopwatch.StartNew();
-            await onboarding.RestartHubAsync();
+            onboarding.KillHub();
+
+            // While it is down, kubectl says so as docs/operations.md quotes it.
+            var down = await Eventually.MatchAsync(() => onboarding.KubectlAsync("get", "clusterhealth"), r => r.ExitCode != 0, Timeout, "kubectl fails while the hub is down");
+            output.WriteLine(down.StandardError.Trim());
+            Assert.Contains("the server is currently unable to handle the request", down.StandardError);
+            Assert.Contains("kagent.io", down.StandardError);
+
+            await onboarding.StartHubAgainAsync();
             var relisted = await Task.WhenAll(clients);
             output.WriteLine($"hub restarted and every client relisted within {restarted.Elapsed.TotalSeconds:0.0}s");
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Threading.Channels;
-using System.Threading.RateLimiting;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -76,14 +75,8 @@ public sealed class EventExporter(
 
     private async Task WriteLoopAsync(ResourceWatcher<Corev1Event> events, CancellationToken cancellationToken)
     {
-        using var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, _export.Burst),
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / Math.Max(0.001, _export.Qps)),
-            QueueLimit = 1,
-            AutoReplenishment = true,
-        });
+        using var limiter = TokenBuckets.Create(_export.Qps, _export.Burst, queueLimit: 1);
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), MaxFailureBackoff);
         var failures = 0;
         var namespaceMissing = false;
         while (await _wake.Reader.WaitToReadAsync(cancellationToken))
@@ -99,6 +92,7 @@ public sealed class EventExporter(
                     if (namespaceMissing || failures > 0) logger.LogInformation("Exporting events to {Namespace} again", ExportedEvents.NamespaceFor(options.ClusterName));
                     namespaceMissing = false;
                     failures = 0;
+                    backoff.Reset();
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -107,7 +101,7 @@ public sealed class EventExporter(
                 catch (Exception e)
                 {
                     _queue.Retry(pending.Key);
-                    var delay = OnFailure(e, ref namespaceMissing, ref failures);
+                    var delay = OnFailure(e, ref namespaceMissing, ref failures, backoff);
                     await Task.Delay(delay, time, cancellationToken);
                 }
             }
@@ -118,7 +112,7 @@ public sealed class EventExporter(
     }
 
     /// <summary>Logs a failure once per streak (no flood while the control plane is away) and says how long to wait.</summary>
-    private TimeSpan OnFailure(Exception e, ref bool namespaceMissing, ref int failures)
+    private TimeSpan OnFailure(Exception e, ref bool namespaceMissing, ref int failures, Backoff backoff)
     {
         metrics.Written("failed");
         if (e is NamespaceMissingException)
@@ -134,7 +128,7 @@ public sealed class EventExporter(
         }
 
         if (failures++ == 0) logger.LogWarning("Exporting an event to the control plane failed: {Error}; retrying with backoff", e.Message.ReplaceLineEndings(" "));
-        return TimeSpan.FromMilliseconds(Math.Min(MaxFailureBackoff.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(failures, 10))));
+        return backoff.Next();
     }
 
     /// <summary>Events dropped while the queue was full get another chance once it has drained.</summary>

@@ -23,7 +23,11 @@ public sealed record ObservedLease(V1Lease Lease, DateTime SeenAt)
     public DateTime? RenewTime => (Lease.Spec?.RenewTime ?? Lease.Spec?.AcquireTime)?.ToUniversalTime();
 
     /// <summary>As if seen when it says it was renewed (clocks in step).</summary>
-    public static ObservedLease AsRenewed(V1Lease lease) => new(lease, (lease.Spec?.RenewTime ?? lease.Spec?.AcquireTime)?.ToUniversalTime() ?? DateTime.MinValue);
+    public static ObservedLease AsRenewed(V1Lease lease)
+    {
+        var observed = new ObservedLease(lease, DateTime.MinValue);
+        return observed with { SeenAt = observed.RenewTime ?? DateTime.MinValue };
+    }
 
     /// <summary>
     /// The observation after <paramref name="previous"/>: a new renewTime was seen now. A Lease seen for the first

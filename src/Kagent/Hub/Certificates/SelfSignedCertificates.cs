@@ -5,6 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Kagent.Hosting;
+using Kagent.Kube;
 using Kagent.Onboarding;
 using Kagent.Operator.Client;
 
@@ -131,17 +132,8 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
         return renewed;
     }
 
-    private async Task<V1Secret?> ReadSecretAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.CoreV1.ReadNamespacedSecretAsync(options.SecretName, options.SecretNamespace, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
+    private Task<V1Secret?> ReadSecretAsync(CancellationToken cancellationToken) =>
+        KubeCalls.OrNullIfMissingAsync(() => client.CoreV1.ReadNamespacedSecretAsync(options.SecretName, options.SecretNamespace, cancellationToken: cancellationToken));
 
     /// <summary>Sets the bundle as caBundle of every onboarding webhook and of the APIService, where it differs.</summary>
     private async Task InjectAsync(byte[] bundle, CancellationToken cancellationToken)
