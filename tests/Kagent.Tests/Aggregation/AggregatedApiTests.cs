@@ -124,7 +124,7 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
 
         // The transition is an Event on the ClusterHealth (same UID), which kubectl describe lists.
         await Eventually.TrueAsync(async () => (await KubectlAsync("describe", "clusterhealth", Healthy)).StandardOutput.Contains("HeartbeatStale"),
-            Timeout, "kubectl describe lists the HeartbeatStale Event\n" + hub.HubLogTail());
+            Timeout, () => "kubectl describe lists the HeartbeatStale Event\n" + hub.HubLogTail());
 
         await RenewLeaseAsync(Healthy, DateTime.UtcNow, durationSeconds: 600);
         await Eventually.TrueAsync(async () => (await GetHealthAsync(Healthy))?["status"]?["ready"]?.GetValue<string>() == "True", Timeout, "ready again");
@@ -136,9 +136,9 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
         var log = Path.Combine(hub.Fleet.Root, $"kubectl-watch-{Guid.NewGuid():N}.log");
         using var watch = ServerProcess.Start("kubectl-watch", EnvtestBinaries.Default.Kubectl,
             ["--kubeconfig", hub.ControlPlane.AdminKubeconfigPath, "get", "clusterhealth", "-w"], log);
-        await Eventually.TrueAsync(() => File.ReadAllText(log).Contains(Healthy), Timeout, "initial list printed\n" + watch.LogTail());
+        await Eventually.TrueAsync(() => File.ReadAllText(log).Contains(Healthy), Timeout, () => "initial list printed\n" + watch.LogTail());
         await CreateClusterAsync("ch-north", "Push", null, ready: false);
-        await Eventually.TrueAsync(() => File.ReadAllText(log).Contains("ch-north"), Timeout, "new cluster printed\n" + watch.LogTail());
+        await Eventually.TrueAsync(() => File.ReadAllText(log).Contains("ch-north"), Timeout, () => "new cluster printed\n" + watch.LogTail());
         await Clusters.DeleteAsync("ch-north");
     }
 
@@ -408,7 +408,7 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
         rotated.WriteTo(Path.Combine(hub.Fleet.Root, "hub.crt"), Path.Combine(hub.Fleet.Root, "hub.key"));
         using var expected = X509Certificate2.CreateFromPem(rotated.CertificatePem);
         Assert.NotEqual(before, expected.Thumbprint);
-        await Eventually.TrueAsync(async () => (await ServedCertificateAsync()).Thumbprint == expected.Thumbprint, Timeout, "rotated certificate served\n" + hub.HubLogTail());
+        await Eventually.TrueAsync(async () => (await ServedCertificateAsync()).Thumbprint == expected.Thumbprint, Timeout, () => "rotated certificate served\n" + hub.HubLogTail());
 
         // kube-apiserver (the aggregator) still reaches the hub.
         await KubectlOkAsync("get", "clusterhealth", Healthy);

@@ -26,7 +26,7 @@ public sealed class RoleHostTests(FleetFixture fleet)
             "--health-probe-bind-address", $"127.0.0.1:{healthPort}",
         ], Path.Combine(fleet.Fleet.Root, "agent-host-test.log"));
 
-        await Eventually.TrueAsync(() => IsOkAsync($"http://127.0.0.1:{healthPort}/readyz"), TimeSpan.FromSeconds(30), "agent /readyz ok\n" + agent.LogTail());
+        await Eventually.TrueAsync(() => IsOkAsync($"http://127.0.0.1:{healthPort}/readyz"), TimeSpan.FromSeconds(30), () => "agent /readyz ok\n" + agent.LogTail());
         Assert.Equal("ok", await Http.GetStringAsync($"http://127.0.0.1:{healthPort}/healthz"));
         Assert.Equal("ok", await Http.GetStringAsync($"http://127.0.0.1:{healthPort}/livez"));
         var verbose = await Http.GetStringAsync($"http://127.0.0.1:{healthPort}/readyz?verbose");

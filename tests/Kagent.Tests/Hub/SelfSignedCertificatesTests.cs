@@ -55,10 +55,10 @@ public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsy
         ], Path.Combine(_fleet.Root, "hub-self-signed.log"));
 
         // Issued and stored; the CA injected into both; the hub serves the stored certificate.
-        var first = await Eventually.MatchAsync(ReadSecretAsync, s => s is not null, Timeout, "certificates Secret\n" + hub.LogTail());
+        var first = await Eventually.MatchAsync(ReadSecretAsync, s => s is not null, Timeout, () => "certificates Secret\n" + hub.LogTail());
         Assert.Equal("kubernetes.io/tls", first!.Type);
         var bundle = first.Data[CertificateSet.CaCertificateKey];
-        await Eventually.TrueAsync(async () => await CaBundlesAsync() == (Encoding.UTF8.GetString(bundle), Encoding.UTF8.GetString(bundle)), Timeout, "caBundle injected\n" + hub.LogTail());
+        await Eventually.TrueAsync(async () => await CaBundlesAsync() == (Encoding.UTF8.GetString(bundle), Encoding.UTF8.GetString(bundle)), Timeout, () => "caBundle injected\n" + hub.LogTail());
         await HubApiService.WaitAvailableAsync(ControlPlane.Admin, Timeout, () => hub.LogTail());
         await AssertAdmissionWorksAsync();
         using var stored = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(first.Data[CertificateSet.CertificateKey]));
@@ -67,7 +67,7 @@ public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsy
 
         // Renewed with a third of its minute left; served at once, and kube-apiserver still trusts it.
         var renewed = await Eventually.MatchAsync(ReadSecretAsync,
-            s => Encoding.UTF8.GetString(s!.Data[CertificateSet.CertificateKey]) != Encoding.UTF8.GetString(first.Data[CertificateSet.CertificateKey]), Timeout, "serving certificate renewed\n" + hub.LogTail());
+            s => Encoding.UTF8.GetString(s!.Data[CertificateSet.CertificateKey]) != Encoding.UTF8.GetString(first.Data[CertificateSet.CertificateKey]), Timeout, () => "serving certificate renewed\n" + hub.LogTail());
         using var next = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(renewed!.Data[CertificateSet.CertificateKey]));
         output.WriteLine($"first certificate until {stored.NotAfter:u}, renewed one from {next.NotBefore:u} until {next.NotAfter:u}");
         await Eventually.TrueAsync(async () => await ServedThumbprintAsync(port) == next.Thumbprint, Timeout, "renewed certificate served");

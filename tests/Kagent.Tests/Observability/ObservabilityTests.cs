@@ -210,5 +210,5 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
         Eventually.MatchAsync(() => MetricsScrape.FetchAsync(_agentMetricsPort), condition, Timeout, what + "\n" + _agent.LogTail(20));
 
     private Task<MetricsScrape> ScrapeHubAsync(Func<MetricsScrape, bool> condition, string what) =>
-        Eventually.MatchAsync(() => MetricsScrape.FetchAsync(onboarding.HubMetricsPort), condition, Timeout, what + "\n" + onboarding.HubLogTail());
+        Eventually.MatchAsync(() => MetricsScrape.FetchAsync(onboarding.HubMetricsPort), condition, Timeout, () => what + "\n" + onboarding.HubLogTail());
 }

@@ -231,7 +231,7 @@ public sealed class OnboardingAdmissionTests(OnboardingFixture onboarding)
     {
         await onboarding.Registrations.DeleteAsync(name);
         await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(name) is null, TimeSpan.FromSeconds(30),
-            $"registration {name} gone\n{onboarding.HubLogTail()}");
+            () => $"registration {name} gone\n{onboarding.HubLogTail()}");
     }
 
     private async Task<ProcessRunner.Result> KubectlApplyAsync(string yaml) =>

@@ -91,7 +91,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
             {
                 return true;
             }
-        }, TimeSpan.FromSeconds(60), "onboarding webhook in effect\n" + HubLogTail());
+        }, TimeSpan.FromSeconds(60), () => "onboarding webhook in effect\n" + HubLogTail());
 
         await RegisterApiServiceAsync();
     }
@@ -178,7 +178,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
 
     public async Task<ClusterRegistration> WaitForPhaseAsync(string name, string phase, TimeSpan timeout) =>
         (await Eventually.MatchAsync(() => Registrations.GetAsync(name), r => r?.Status.Phase == phase, timeout,
-            $"registration {name} in phase {phase}\nhub log:\n{HubLogTail()}"))!;
+            () => $"registration {name} in phase {phase}\nhub log:\n{HubLogTail()}"))!;
 
     public static async Task KubectlApplyAsync(TestCluster cluster, string relativePath)
     {

@@ -138,7 +138,7 @@ public sealed class OnboardingLifecycleTests(OnboardingFixture onboarding, ITest
 
     private async Task AssertNothingLeftAsync(string name)
     {
-        await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(name) is null, Timeout, $"registration {name} gone\n{onboarding.HubLogTail()}");
+        await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(name) is null, Timeout, () => $"registration {name} gone\n{onboarding.HubLogTail()}");
         Assert.Null(await Clusters.GetAsync(name));
         var leases = await onboarding.ControlPlane.Admin.CoordinationV1.ListNamespacedLeaseAsync(KarmadaConstants.ClusterNamespace);
         Assert.DoesNotContain(leases.Items, l => l.Metadata.Name == name);

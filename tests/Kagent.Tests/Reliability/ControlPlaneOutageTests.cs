@@ -44,7 +44,7 @@ public sealed class ControlPlaneOutageTests(ITestOutputHelper output) : IAsyncLi
         await _fleet.Registrations.MergePatchAsync(Name, new { spec = new { accepted = true } });
         await _fleet.WaitForPhaseAsync(Name, OnboardingConstants.PhaseRegistered, Timeout);
         var clusters = new EntityClient<Cluster>(_fleet.ControlPlane.Admin);
-        await Eventually.TrueAsync(async () => (await clusters.GetAsync(Name))?.Status?.NodeSummary?.ReadyNum == 2, Timeout, "status with 2 ready nodes\n" + agent.LogTail());
+        await Eventually.TrueAsync(async () => (await clusters.GetAsync(Name))?.Status?.NodeSummary?.ReadyNum == 2, Timeout, () => "status with 2 ready nodes\n" + agent.LogTail());
 
         // The outage; meanwhile a node of the member goes NotReady.
         var linesBefore = File.ReadAllLines(agent.LogPath).Length;
@@ -67,9 +67,9 @@ public sealed class ControlPlaneOutageTests(ITestOutputHelper output) : IAsyncLi
         var returned = Stopwatch.StartNew();
         var admin = _fleet.ControlPlane.Admin;
         await Eventually.TrueAsync(async () => (await admin.CoordinationV1.ReadNamespacedLeaseAsync(Name, KarmadaConstants.ClusterNamespace)).Spec.RenewTime > back,
-            Timeout, "heartbeat renewed after the outage\n" + agent.LogTail());
+            Timeout, () => "heartbeat renewed after the outage\n" + agent.LogTail());
         var renewedAfter = returned.Elapsed;
-        await Eventually.TrueAsync(async () => (await clusters.GetAsync(Name))?.Status?.NodeSummary?.ReadyNum == 1, Timeout, "status caught up\n" + agent.LogTail());
+        await Eventually.TrueAsync(async () => (await clusters.GetAsync(Name))?.Status?.NodeSummary?.ReadyNum == 1, Timeout, () => "status caught up\n" + agent.LogTail());
         var caughtUpAfter = returned.Elapsed;
         output.WriteLine($"heartbeat renewed {renewedAfter.TotalSeconds:0.0}s and status caught up {caughtUpAfter.TotalSeconds:0.0}s after the control plane was back");
         Assert.True(renewedAfter <= RenewInterval + TimeSpan.FromSeconds(1), $"heartbeat renewed only {renewedAfter.TotalSeconds:0.0}s after the return");

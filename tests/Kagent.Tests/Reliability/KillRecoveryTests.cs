@@ -55,7 +55,7 @@ public sealed class KillRecoveryTests(OnboardingFixture onboarding)
             for (var round = 0; round < 4; round++)
             {
                 using var agent = StartAgent();
-                await Eventually.TrueAsync(() => File.ReadAllText(agent.LogPath).Contains("is registered"), Timeout, "agent running\n" + agent.LogTail());
+                await Eventually.TrueAsync(() => File.ReadAllText(agent.LogPath).Contains("is registered"), Timeout, () => "agent running\n" + agent.LogTail());
                 await Member.SetNodeReadyAsync(nodes[round % nodes.Length], round % 2 == 1);
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(200, 2500)));   // a random moment of its work
                 agent.Kill();
@@ -67,7 +67,7 @@ public sealed class KillRecoveryTests(OnboardingFixture onboarding)
             using (var last = StartAgent())
             {
                 await Eventually.TrueAsync(async () => (await Clusters.GetAsync(Name))?.Status?.NodeSummary is { TotalNum: 3 } summary && summary.ReadyNum == expectedReady,
-                    Timeout, $"status converged to {expectedReady} ready nodes\n" + last.LogTail());
+                    Timeout, () => $"status converged to {expectedReady} ready nodes\n" + last.LogTail());
                 var renewed = DateTime.UtcNow;
                 await Eventually.TrueAsync(async () => (await onboarding.ControlPlane.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Name, KarmadaConstants.ClusterNamespace)).Spec.RenewTime > renewed,
                     Timeout, "heartbeat renewed");
@@ -86,7 +86,7 @@ public sealed class KillRecoveryTests(OnboardingFixture onboarding)
                 unregister.Kill();
             }
 
-            await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(Name) is null, Timeout, "registration gone\n" + onboarding.HubLogTail());
+            await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(Name) is null, Timeout, () => "registration gone\n" + onboarding.HubLogTail());
             Assert.Null(await Clusters.GetAsync(Name));
             var leases = await onboarding.ControlPlane.Admin.CoordinationV1.ListNamespacedLeaseAsync(KarmadaConstants.ClusterNamespace);
             Assert.DoesNotContain(leases.Items, l => l.Metadata.Name == Name);

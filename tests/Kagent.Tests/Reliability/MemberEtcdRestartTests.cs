@@ -31,11 +31,11 @@ public sealed class MemberEtcdRestartTests(OnboardingFixture onboarding, ITestOu
                 "--cluster-success-threshold", "1s", "--cluster-failure-threshold", "1s");
             await onboarding.WaitForPhaseAsync(Name, OnboardingConstants.PhasePending, Timeout);
             await onboarding.Registrations.MergePatchAsync(Name, new { spec = new { accepted = true } });
-            await Eventually.TrueAsync(async () => (await clusters.GetAsync(Name))?.Status?.NodeSummary is { TotalNum: 2, ReadyNum: 2 }, Timeout, "status before\n" + agent.LogTail());
+            await Eventually.TrueAsync(async () => (await clusters.GetAsync(Name))?.Status?.NodeSummary is { TotalNum: 2, ReadyNum: 2 }, Timeout, () => "status before\n" + agent.LogTail());
 
             await member.Server.RestartEtcdAsync();
             await member.SetNodeReadyAsync("e1", false);
-            await Eventually.TrueAsync(async () => (await clusters.GetAsync(Name))?.Status?.NodeSummary is { TotalNum: 2, ReadyNum: 1 }, Timeout, "status after the restart\n" + agent.LogTail());
+            await Eventually.TrueAsync(async () => (await clusters.GetAsync(Name))?.Status?.NodeSummary is { TotalNum: 2, ReadyNum: 1 }, Timeout, () => "status after the restart\n" + agent.LogTail());
             var ready = (await clusters.GetAsync(Name))!.Status!.Conditions!.Single(c => c.Type == "Ready");
             Assert.Equal("True", ready.Status);
             Assert.False(agent.HasExited);

@@ -178,8 +178,7 @@ public sealed class ClusterStatusReporter(
         // Offline or unhealthy: only the Ready condition moves; the rest stays as last reported (as Karmada does).
         if (ready.Status != "True" || health.Outcome == HealthOutcome.Unreachable || snapshot is null) return status;
 
-        var version = await member.Version.GetCodeAsync(cancellationToken);
-        status.KubernetesVersion = version.GitVersion;
+        status.KubernetesVersion = await VersionAsync(cancellationToken) ?? current.KubernetesVersion;
         if (await enablements.CollectAsync(cancellationToken) is { } collected)
         {
             status.ApiEnablements = collected.Enablements.ToList();
@@ -201,6 +200,20 @@ public sealed class ClusterStatusReporter(
             AllocatableModelings = ResourceModels.Grade(cluster.Spec.ResourceModels?.ToList(), snapshot.AvailablePerNode),
         };
         return status;
+    }
+
+    /// <summary>The member's version; null when it cannot be read this time (the last reported one stays).</summary>
+    private async Task<string?> VersionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await member.Version.GetCodeAsync(cancellationToken)).GitVersion;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogDebug("Version of {Cluster} not read this time: {Error}", options.ClusterName, e.Message);
+            return null;
+        }
     }
 
     /// <summary>Karmada's resource lists are omitempty.</summary>
