@@ -21,51 +21,51 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
 
     public static string NameFor(string cluster) => $"kagent-agent:{cluster}";
 
-    /// <summary>Creates the cluster's agent roles and bindings where missing or different.</summary>
+    /// <summary>
+    /// Creates the cluster's agent roles and bindings where missing, and puts back rules or subjects that someone
+    /// changed (a binding to another subject would hand the cluster's writes to it).
+    /// </summary>
     public async Task EnsureAsync(string cluster, CancellationToken cancellationToken)
     {
         var rbac = client.RbacAuthorizationV1;
         var name = NameFor(cluster);
-        var clusterRules = ClusterRules(cluster);
-        var existingClusterRole = await KubeCalls.OrNullIfMissingAsync(() => rbac.ReadClusterRoleAsync(name, cancellationToken: cancellationToken));
-        if (existingClusterRole is null)
-            await KubeCalls.IgnoreExistingAsync(() => rbac.CreateClusterRoleAsync(new V1ClusterRole { Metadata = Meta(cluster, null), Rules = clusterRules }, cancellationToken: cancellationToken));
-        else if (!KubeJson.SameOnWire(existingClusterRole.Rules, clusterRules))
-        {
-            existingClusterRole.Rules = clusterRules;
-            await rbac.ReplaceClusterRoleAsync(existingClusterRole, name, cancellationToken: cancellationToken);
-        }
-
-        if (await KubeCalls.OrNullIfMissingAsync(() => rbac.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken)) is null)
-        {
-            await KubeCalls.IgnoreExistingAsync(() => rbac.CreateClusterRoleBindingAsync(new V1ClusterRoleBinding
-            {
-                Metadata = Meta(cluster, null),
-                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = name },
-                Subjects = [Subject(cluster)],
-            }, cancellationToken: cancellationToken));
-        }
-
         var ns = KarmadaConstants.ClusterNamespace;
-        var leaseRules = LeaseRules(cluster);
-        var existingRole = await KubeCalls.OrNullIfMissingAsync(() => rbac.ReadNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
-        if (existingRole is null)
-            await KubeCalls.IgnoreExistingAsync(() => rbac.CreateNamespacedRoleAsync(new V1Role { Metadata = Meta(cluster, ns), Rules = leaseRules }, ns, cancellationToken: cancellationToken));
-        else if (!KubeJson.SameOnWire(existingRole.Rules, leaseRules))
+        await UpsertAsync(() => rbac.ReadClusterRoleAsync(name, cancellationToken: cancellationToken),
+            new V1ClusterRole { Metadata = Meta(cluster, null), Rules = ClusterRules(cluster) },
+            r => r.Rules, (existing, desired) => existing.Rules = desired.Rules,
+            r => rbac.CreateClusterRoleAsync(r, cancellationToken: cancellationToken),
+            r => rbac.ReplaceClusterRoleAsync(r, name, cancellationToken: cancellationToken));
+        await UpsertAsync(() => rbac.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken),
+            new V1ClusterRoleBinding { Metadata = Meta(cluster, null), RoleRef = RoleRef("ClusterRole", name), Subjects = [Subject(cluster)] },
+            b => b.Subjects, (existing, desired) => existing.Subjects = desired.Subjects,
+            b => rbac.CreateClusterRoleBindingAsync(b, cancellationToken: cancellationToken),
+            b => rbac.ReplaceClusterRoleBindingAsync(b, name, cancellationToken: cancellationToken));
+        await UpsertAsync(() => rbac.ReadNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken),
+            new V1Role { Metadata = Meta(cluster, ns), Rules = LeaseRules(cluster) },
+            r => r.Rules, (existing, desired) => existing.Rules = desired.Rules,
+            r => rbac.CreateNamespacedRoleAsync(r, ns, cancellationToken: cancellationToken),
+            r => rbac.ReplaceNamespacedRoleAsync(r, name, ns, cancellationToken: cancellationToken));
+        await UpsertAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken),
+            new V1RoleBinding { Metadata = Meta(cluster, ns), RoleRef = RoleRef("Role", name), Subjects = [Subject(cluster)] },
+            b => b.Subjects, (existing, desired) => existing.Subjects = desired.Subjects,
+            b => rbac.CreateNamespacedRoleBindingAsync(b, ns, cancellationToken: cancellationToken),
+            b => rbac.ReplaceNamespacedRoleBindingAsync(b, name, ns, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Creates the object if missing; if its content (rules, subjects) differs, replaces it with the desired content.</summary>
+    private static async Task UpsertAsync<T>(Func<Task<T>> read, T desired, Func<T, object?> content, Action<T, T> adopt,
+        Func<T, Task<T>> create, Func<T, Task<T>> replace) where T : class
+    {
+        var existing = await KubeCalls.OrNullIfMissingAsync(read);
+        if (existing is null)
         {
-            existingRole.Rules = leaseRules;
-            await rbac.ReplaceNamespacedRoleAsync(existingRole, name, ns, cancellationToken: cancellationToken);
+            await KubeCalls.IgnoreExistingAsync(() => create(desired));
+            return;
         }
 
-        if (await KubeCalls.OrNullIfMissingAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken)) is null)
-        {
-            await KubeCalls.IgnoreExistingAsync(() => rbac.CreateNamespacedRoleBindingAsync(new V1RoleBinding
-            {
-                Metadata = Meta(cluster, ns),
-                RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = name },
-                Subjects = [Subject(cluster)],
-            }, ns, cancellationToken: cancellationToken));
-        }
+        if (KubeJson.SameOnWire(content(existing), content(desired))) return;
+        adopt(existing, desired);
+        await replace(existing);
     }
 
     /// <summary>Removes the cluster's agent roles and bindings (those already gone are fine).</summary>
@@ -101,6 +101,8 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
             ["app.kubernetes.io/name"] = "kagent", ["app.kubernetes.io/component"] = "agent",
         },
     };
+
+    private static V1RoleRef RoleRef(string kind, string name) => new() { ApiGroup = "rbac.authorization.k8s.io", Kind = kind, Name = name };
 
     private static Rbacv1Subject Subject(string cluster) =>
         new() { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = OnboardingConstants.AgentUserFor(cluster) };

@@ -21,13 +21,14 @@ public sealed class Fleet : IAsyncDisposable
     public MemberCluster Member(string name) => Members[name];
 
     /// <summary>Starts the control plane ("karmada") and one member per name, all in parallel.</summary>
+    /// <param name="auditedControlPlaneUsers">users whose requests the control plane writes to its audit log</param>
     public static async Task<Fleet> StartAsync(string root, IReadOnlyList<string> memberNames, bool detached = false, EnvtestBinaries? binaries = null,
-        string? logDirectory = null, CancellationToken cancellationToken = default)
+        string? logDirectory = null, IReadOnlyList<string>? auditedControlPlaneUsers = null, CancellationToken cancellationToken = default)
     {
         binaries ??= EnvtestBinaries.Default;
         ApiServerOptions OptionsFor(string name) => new() { Name = name, WorkDirectory = Path.Combine(root, name), Detached = detached, LogDirectory = logDirectory };
 
-        var controlPlaneTask = ControlPlane.StartAsync(binaries, OptionsFor("karmada"), cancellationToken);
+        var controlPlaneTask = ControlPlane.StartAsync(binaries, OptionsFor("karmada") with { AuditedUsers = auditedControlPlaneUsers ?? [] }, cancellationToken);
         var memberTasks = memberNames.Select(name => MemberCluster.StartAsync(binaries, OptionsFor(name), cancellationToken)).ToList();
         try
         {

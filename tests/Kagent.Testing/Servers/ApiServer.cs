@@ -25,6 +25,9 @@ public sealed record ApiServerOptions
 
     /// <summary>Where etcd.log and kube-apiserver.log go (prefixed with the name); the work directory by default.</summary>
     public string? LogDirectory { get; init; }
+
+    /// <summary>Users whose every request kube-apiserver writes to its audit log (<see cref="ApiServer.AuditLogPath"/>).</summary>
+    public IReadOnlyList<string> AuditedUsers { get; init; } = [];
 }
 
 /// <summary>
@@ -233,9 +236,30 @@ public sealed class ApiServer : IAsyncDisposable
             "--proxy-client-key-file", FilePath("front-proxy-client.key"),
             "--enable-aggregator-routing=false",
             "--v", "1",
+            .. AuditArguments(),
             .. _options.ExtraApiServerArguments,
         ], ApiServerLog, _options.Detached);
         await WaitReadyAsync(cancellationToken);
+    }
+
+    /// <summary>The audit log of the users in <see cref="ApiServerOptions.AuditedUsers"/>: one JSON event per line.</summary>
+    public string AuditLogPath => FilePath("audit.log");
+
+    private string[] AuditArguments()
+    {
+        if (_options.AuditedUsers.Count == 0) return [];
+        var users = string.Join(", ", _options.AuditedUsers.Select(u => $"\"{u}\""));
+        File.WriteAllText(FilePath("audit-policy.yaml"), $"""
+            apiVersion: audit.k8s.io/v1
+            kind: Policy
+            omitStages: ["RequestReceived"]
+            rules:
+            - level: Metadata
+              users: [{users}]
+            - level: None
+
+            """);
+        return ["--audit-policy-file", FilePath("audit-policy.yaml"), "--audit-log-path", AuditLogPath, "--audit-log-format", "json"];
     }
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)

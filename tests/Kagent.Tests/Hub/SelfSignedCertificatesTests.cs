@@ -30,7 +30,7 @@ public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsy
 
     private ControlPlane ControlPlane => _fleet.ControlPlane;
 
-    public async Task InitializeAsync() => _fleet = await Fleet.StartAsync(TestDirectories.NewRoot("self-signed"), []);
+    public async Task InitializeAsync() => _fleet = await Fleet.StartAsync(TestDirectories.NewRoot("self-signed"), [], auditedControlPlaneUsers: [Identities.Hub]);
 
     public async Task DisposeAsync() => await _fleet.DisposeAsync();
 
@@ -81,6 +81,13 @@ public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsy
         {
             foreach (var line in Encoding.UTF8.GetString(renewed.Data[key]).Split('\n').Where(l => l.Length > 20 && !l.StartsWith("-----"))) Assert.DoesNotContain(line, log);
         }
+
+        // Every permission config/certs/self-signed gives the hub was used (kube-apiserver's audit log of the hub).
+        hub.Dispose();
+        var given = await RbacCoverage.GivenToServiceAccountAsync(ControlPlane.Admin, "kagent-system", "kagent-hub", "config/certs/self-signed/rbac.yaml");
+        var (report, problems) = RbacCoverage.Check(given, AuditLog.Read(ControlPlane.Server.AuditLogPath).Where(r => r.User == Identities.Hub).ToList(), []);
+        foreach (var line in report) output.WriteLine(line);
+        Assert.True(problems.Count == 0, string.Join("; ", problems));
     }
 
     private async Task<V1Secret?> ReadSecretAsync()

@@ -23,6 +23,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
 {
     private readonly string _name;
     private readonly IReadOnlyList<string> _members;
+    private readonly IReadOnlyList<string> _auditedUsers;
     private ServerProcess? _hub;
     private string[] _hubArguments = [];
     private int _hubStarts;
@@ -33,10 +34,12 @@ public sealed class OnboardingFixture : IAsyncLifetime
     }
 
     /// <summary>A fleet of other members, for a test that needs one of its own (it stops the control plane, say).</summary>
-    internal OnboardingFixture(string name, IReadOnlyList<string> members)
+    /// <param name="auditedUsers">users whose control-plane requests go to the audit log (<see cref="ApiServer.AuditLogPath"/>)</param>
+    internal OnboardingFixture(string name, IReadOnlyList<string> members, IReadOnlyList<string>? auditedUsers = null)
     {
         _name = name;
         _members = members;
+        _auditedUsers = auditedUsers ?? [];
     }
 
     public Fleet Fleet { get; private set; } = null!;
@@ -50,7 +53,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Fleet = await Fleet.StartAsync(TestDirectories.NewRoot(_name), _members);
+        Fleet = await Fleet.StartAsync(TestDirectories.NewRoot(_name), _members, auditedControlPlaneUsers: _auditedUsers);
         await ControlPlane.EnsureNamespaceAsync("kagent-system");
         await KubectlApplyAsync(ControlPlane, "config/rbac");
         foreach (var member in Fleet.Members.Values) await KubectlApplyAsync(member, "config/agent/rbac.yaml");
