@@ -41,4 +41,7 @@ public static class OnboardingConstants
     public const string Plural = "clusterregistrations";
 
     public static string AgentUserFor(string cluster) => AgentUserPrefix + cluster;
+
+    /// <summary>The leader-election Lease of a cluster's agent replicas (in karmada-system, as karmada-agent's).</summary>
+    public static string AgentLeaderLeaseFor(string cluster) => $"kagent-agent-{cluster}";
 }

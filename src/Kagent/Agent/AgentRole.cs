@@ -1,3 +1,4 @@
+using Kagent.Api.V1Beta1;
 using Kagent.Configuration;
 using Kagent.Hosting;
 using Kagent.Kube;
@@ -23,7 +24,7 @@ public static class AgentRole
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton<Status.ClusterMetrics>();
             services.AddSingleton<AgentMetrics>();
-            var leaderServices = services.AddRoleOperator($"kagent-agent-{options.ClusterName}", ClusterNames.Karmada, options.Common.LeaderElection)
+            var leaderServices = services.AddRoleOperator(OnboardingConstants.AgentLeaderLeaseFor(options.ClusterName), ClusterNames.Karmada, options.Common.LeaderElection)
                 .AddLeaderService<Heartbeat.LeaseHeartbeat>()
                 .AddLeaderService<Status.ClusterStatusReporter>();
             if (options.EventExport.Enabled)
