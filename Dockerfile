@@ -17,5 +17,10 @@ RUN KAGENT_COMMIT=${KAGENT_COMMIT} KAGENT_NO_RESTORE=1 hack/publish.sh publish /
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled
 WORKDIR /app
 COPY --from=build /out .
+# A small footprint (docs/benchmarks.md, "Runtime settings"; hack/bench.sh runs with these same lines): only methods
+# called 2,000 times are compiled again optimized, a 1 MiB first-generation GC budget, two malloc arenas.
+ENV DOTNET_TC_CallCountThreshold=2000
+ENV DOTNET_GCgen0size=0x100000
+ENV MALLOC_ARENA_MAX=2
 USER 1654
 ENTRYPOINT ["/app/kagent"]

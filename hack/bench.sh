@@ -14,6 +14,8 @@ dotnet build tests/Kagent.Benchmarks/Kagent.Benchmarks.csproj -c Release -nologo
 # The Kagent under test is published as the image publishes it (Release, ReadyToRun).
 dotnet publish src/Kagent/Kagent.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o _output/bench/kagent -nologo -v q -clp:NoSummary >&2
 export KAGENT_DLL="$PWD/_output/bench/kagent/kagent.dll"
+# ... and runs with the image's runtime settings (its ENV lines).
+while read -r setting; do export "${setting?}"; done < <(sed -n 's/^ENV \([A-Z][A-Za-z0-9_]*=[^ ]*\)$/\1/p' Dockerfile)
 export KAGENT_TEST_ROOT="${KAGENT_TEST_ROOT:-/dev/shm/kagent-bench}"
 mkdir -p "$KAGENT_TEST_ROOT"
 trap 'pkill -f -- "$KAGENT_TEST_ROOT" 2>/dev/null || true' EXIT

@@ -11,7 +11,8 @@ namespace Kagent.Onboarding;
 /// What one agent may write, and nothing of another cluster's: RBAC cannot say "its own object" to a group, so the
 /// hub gives each registered cluster's agent (user system:kagent:agent:&lt;cluster&gt;) a ClusterRole and a Role named
 /// kagent-agent:&lt;cluster&gt;: patch and delete its ClusterRegistration, update its Cluster's status, update its
-/// heartbeat Lease. The group role (config/rbac/agent_role.yaml) keeps only reads and creates, which RBAC cannot
+/// heartbeat Lease (karmada-cluster) and its replicas' leader-election Lease (karmada-system, where the hub's and
+/// Karmada's own leader Leases are, which agents therefore cannot take over). The group role (config/rbac/agent_role.yaml) keeps only reads and creates, which RBAC cannot
 /// narrow by name (and admission checks the registration's name). Removed on deregistration.
 /// </summary>
 public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] KubeClient client)
@@ -29,7 +30,6 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
     {
         var rbac = client.RbacAuthorizationV1;
         var name = NameFor(cluster);
-        var ns = KarmadaConstants.ClusterNamespace;
         await UpsertAsync(() => rbac.ReadClusterRoleAsync(name, cancellationToken: cancellationToken),
             new V1ClusterRole { Metadata = Meta(cluster, null), Rules = ClusterRules(cluster) },
             r => r.Rules, (existing, desired) => existing.Rules = desired.Rules,
@@ -40,16 +40,19 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
             b => b.Subjects, (existing, desired) => existing.Subjects = desired.Subjects,
             b => rbac.CreateClusterRoleBindingAsync(b, cancellationToken: cancellationToken),
             b => rbac.ReplaceClusterRoleBindingAsync(b, name, cancellationToken: cancellationToken));
-        await UpsertAsync(() => rbac.ReadNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken),
-            new V1Role { Metadata = Meta(cluster, ns), Rules = LeaseRules(cluster) },
-            r => r.Rules, (existing, desired) => existing.Rules = desired.Rules,
-            r => rbac.CreateNamespacedRoleAsync(r, ns, cancellationToken: cancellationToken),
-            r => rbac.ReplaceNamespacedRoleAsync(r, name, ns, cancellationToken: cancellationToken));
-        await UpsertAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken),
-            new V1RoleBinding { Metadata = Meta(cluster, ns), RoleRef = RoleRef("Role", name), Subjects = [Subject(cluster)] },
-            b => b.Subjects, (existing, desired) => existing.Subjects = desired.Subjects,
-            b => rbac.CreateNamespacedRoleBindingAsync(b, ns, cancellationToken: cancellationToken),
-            b => rbac.ReplaceNamespacedRoleBindingAsync(b, name, ns, cancellationToken: cancellationToken));
+        foreach (var (ns, lease) in Leases(cluster))
+        {
+            await UpsertAsync(() => rbac.ReadNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken),
+                new V1Role { Metadata = Meta(cluster, ns), Rules = [LeaseUpdate(lease)] },
+                r => r.Rules, (existing, desired) => existing.Rules = desired.Rules,
+                r => rbac.CreateNamespacedRoleAsync(r, ns, cancellationToken: cancellationToken),
+                r => rbac.ReplaceNamespacedRoleAsync(r, name, ns, cancellationToken: cancellationToken));
+            await UpsertAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken),
+                new V1RoleBinding { Metadata = Meta(cluster, ns), RoleRef = RoleRef("Role", name), Subjects = [Subject(cluster)] },
+                b => b.Subjects, (existing, desired) => existing.Subjects = desired.Subjects,
+                b => rbac.CreateNamespacedRoleBindingAsync(b, ns, cancellationToken: cancellationToken),
+                b => rbac.ReplaceNamespacedRoleBindingAsync(b, name, ns, cancellationToken: cancellationToken));
+        }
     }
 
     /// <summary>Creates the object if missing; if its content (rules, subjects) differs, replaces it with the desired content.</summary>
@@ -73,11 +76,13 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
     {
         var rbac = client.RbacAuthorizationV1;
         var name = NameFor(cluster);
-        var ns = KarmadaConstants.ClusterNamespace;
         await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteClusterRoleBindingAsync(name, cancellationToken: cancellationToken));
         await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteClusterRoleAsync(name, cancellationToken: cancellationToken));
-        await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken));
-        await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
+        foreach (var (ns, _) in Leases(cluster))
+        {
+            await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken));
+            await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
+        }
     }
 
     private static List<V1PolicyRule> ClusterRules(string cluster) =>
@@ -86,10 +91,15 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
         new() { ApiGroups = [KarmadaConstants.ClusterGroup], Resources = ["clusters/status"], ResourceNames = [cluster], Verbs = ["update"] },
     ];
 
-    private static List<V1PolicyRule> LeaseRules(string cluster) =>
+    /// <summary>The Leases an agent renews: its heartbeat, and its replicas' leader election (karmada-agent's namespace).</summary>
+    private static (string Namespace, string Lease)[] Leases(string cluster) =>
     [
-        new() { ApiGroups = ["coordination.k8s.io"], Resources = ["leases"], ResourceNames = [cluster], Verbs = ["update"] },
+        (KarmadaConstants.ClusterNamespace, cluster),
+        (KarmadaConstants.SystemNamespace, OnboardingConstants.AgentLeaderLeaseFor(cluster)),
     ];
+
+    private static V1PolicyRule LeaseUpdate(string lease) =>
+        new() { ApiGroups = ["coordination.k8s.io"], Resources = ["leases"], ResourceNames = [lease], Verbs = ["update"] };
 
     private static V1ObjectMeta Meta(string cluster, string? ns) => new()
     {

@@ -40,12 +40,22 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
                 Metadata = new V1ObjectMeta { Name = name },
                 Spec = new V1LeaseSpec { HolderIdentity = name, LeaseDurationSeconds = 40, RenewTime = DateTime.UtcNow },
             }, KarmadaConstants.ClusterNamespace);
+            await Admin.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
+            {
+                Metadata = new V1ObjectMeta { Name = OnboardingConstants.AgentLeaderLeaseFor(name) },
+                Spec = new V1LeaseSpec { HolderIdentity = name, LeaseDurationSeconds = 15, RenewTime = DateTime.UtcNow },
+            }, KarmadaConstants.SystemNamespace);
         }
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var name in new[] { Own, Other }) await onboarding.Registrations.DeleteAsync(name);
+        foreach (var name in new[] { Own, Other })
+        {
+            await onboarding.Registrations.DeleteAsync(name);
+            await Admin.CoordinationV1.DeleteNamespacedLeaseAsync(OnboardingConstants.AgentLeaderLeaseFor(name), KarmadaConstants.SystemNamespace);
+        }
+
         await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(Own) is null && await onboarding.Registrations.GetAsync(Other) is null, Timeout, "registrations removed");
     }
 
@@ -78,12 +88,19 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
         var ownLease = await agent.CoordinationV1.ReadNamespacedLeaseAsync(Own, KarmadaConstants.ClusterNamespace);
         ownLease.Spec.RenewTime = DateTime.UtcNow;
         await agent.CoordinationV1.ReplaceNamespacedLeaseAsync(ownLease, Own, KarmadaConstants.ClusterNamespace);
+        var ownLeader = await agent.CoordinationV1.ReadNamespacedLeaseAsync(OnboardingConstants.AgentLeaderLeaseFor(Own), KarmadaConstants.SystemNamespace);
+        ownLeader.Spec.RenewTime = DateTime.UtcNow;
+        await agent.CoordinationV1.ReplaceNamespacedLeaseAsync(ownLeader, ownLeader.Metadata.Name, KarmadaConstants.SystemNamespace);
 
         // Another cluster's, or anything else: denied.
         var other = (await clusters.GetAsync(Other))!;
         other.Status = new ClusterStatus { KubernetesVersion = "v0.0.0" };
         var otherLease = await agent.CoordinationV1.ReadNamespacedLeaseAsync(Other, KarmadaConstants.ClusterNamespace);
         otherLease.Spec.HolderIdentity = Own;
+        var otherLeader = await agent.CoordinationV1.ReadNamespacedLeaseAsync(OnboardingConstants.AgentLeaderLeaseFor(Other), KarmadaConstants.SystemNamespace);
+        otherLeader.Spec.HolderIdentity = Own;
+        var hubLeader = await agent.CoordinationV1.ReadNamespacedLeaseAsync("kagent-hub", KarmadaConstants.SystemNamespace);
+        hubLeader.Spec.HolderIdentity = Own;
         foreach (var (what, write) in new (string, Func<Task>)[]
         {
             ("patch another registration", () => registrations.MergePatchAsync(Other, new { spec = new { region = "x" } })),
@@ -92,6 +109,8 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
             ("renew another cluster's Lease", () => agent.CoordinationV1.ReplaceNamespacedLeaseAsync(otherLease, Other, KarmadaConstants.ClusterNamespace)),
             ("delete another cluster's Lease", () => agent.CoordinationV1.DeleteNamespacedLeaseAsync(Other, KarmadaConstants.ClusterNamespace)),
             ("delete its own Lease", () => agent.CoordinationV1.DeleteNamespacedLeaseAsync(Own, KarmadaConstants.ClusterNamespace)),
+            ("take over another agent's leader election", () => agent.CoordinationV1.ReplaceNamespacedLeaseAsync(otherLeader, otherLeader.Metadata.Name, KarmadaConstants.SystemNamespace)),
+            ("take over the hub's leader election", () => agent.CoordinationV1.ReplaceNamespacedLeaseAsync(hubLeader, "kagent-hub", KarmadaConstants.SystemNamespace)),
             ("create a Cluster", () => clusters.CreateAsync(new Cluster { Metadata = new V1ObjectMeta { Name = "perm-new" }, Spec = new ClusterSpec { SyncMode = "Pull" } })),
             ("delete its own Cluster", () => agent.CustomObjects.DeleteClusterCustomObjectAsync(KarmadaConstants.ClusterGroup, KarmadaConstants.ClusterVersion, "clusters", Own)),
             ("change its own Cluster's spec", () => clusters.ReplaceAsync(own)),
@@ -116,6 +135,7 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
         var name = AgentPermissions.NameFor(Own);
         Assert.NotNull(await Admin.RbacAuthorizationV1.ReadClusterRoleAsync(name));
         Assert.NotNull(await Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, KarmadaConstants.ClusterNamespace));
+        Assert.NotNull(await Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, KarmadaConstants.SystemNamespace));
 
         await onboarding.Registrations.DeleteAsync(Own);
         await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(Own) is null, Timeout, "registration removed");
@@ -125,6 +145,8 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
             () => Admin.RbacAuthorizationV1.ReadClusterRoleBindingAsync(name),
             () => Admin.RbacAuthorizationV1.ReadNamespacedRoleAsync(name, KarmadaConstants.ClusterNamespace),
             () => Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, KarmadaConstants.ClusterNamespace),
+            () => Admin.RbacAuthorizationV1.ReadNamespacedRoleAsync(name, KarmadaConstants.SystemNamespace),
+            () => Admin.RbacAuthorizationV1.ReadNamespacedRoleBindingAsync(name, KarmadaConstants.SystemNamespace),
         })
         {
             var gone = await Assert.ThrowsAsync<HttpOperationException>(read);

@@ -27,6 +27,7 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
     private const string HubNamespace = "kagent-system";
     private const string HubServiceAccount = "kagent-hub";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly string[] Namespaces = [KarmadaConstants.ClusterNamespace, KarmadaConstants.SystemNamespace];
     private readonly OnboardingFixture _fleet = new("rbac", [Name], [Identities.Hub]);
     private ServerProcess? _agent;
 
@@ -75,20 +76,22 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         // Someone widens the agent's roles and binds them to another user: the next reconcile puts all back.
         var rbac = Admin.RbacAuthorizationV1;
         var name = AgentPermissions.NameFor(Name);
-        var ns = KarmadaConstants.ClusterNamespace;
         var intruder = new Rbacv1Subject { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = "intruder" };
         var clusterRole = await rbac.ReadClusterRoleAsync(name);
         clusterRole.Rules[0].Verbs.Add("update");
         await rbac.ReplaceClusterRoleAsync(clusterRole, name);
-        var role = await rbac.ReadNamespacedRoleAsync(name, ns);
-        role.Rules[0].Verbs.Add("delete");
-        await rbac.ReplaceNamespacedRoleAsync(role, name, ns);
         var clusterBinding = await rbac.ReadClusterRoleBindingAsync(name);
         clusterBinding.Subjects.Add(intruder);
         await rbac.ReplaceClusterRoleBindingAsync(clusterBinding, name);
-        var binding = await rbac.ReadNamespacedRoleBindingAsync(name, ns);
-        binding.Subjects.Add(intruder);
-        await rbac.ReplaceNamespacedRoleBindingAsync(binding, name, ns);
+        foreach (var ns in Namespaces)
+        {
+            var role = await rbac.ReadNamespacedRoleAsync(name, ns);
+            role.Rules[0].Verbs.Add("delete");
+            await rbac.ReplaceNamespacedRoleAsync(role, name, ns);
+            var binding = await rbac.ReadNamespacedRoleBindingAsync(name, ns);
+            binding.Subjects.Add(intruder);
+            await rbac.ReplaceNamespacedRoleBindingAsync(binding, name, ns);
+        }
 
         // Heartbeat lost, then back twice: readiness Events, the second "back" one a repeat. The first restart
         // moves the cluster to another region: a changed registration, so a reconcile and a Cluster update.
@@ -100,10 +103,11 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
             await WaitReadyAsync("True", agent);
         }
 
+        async Task<bool> RestoredAsync(string ns) =>
+            (await rbac.ReadNamespacedRoleAsync(name, ns)).Rules[0].Verbs.Count == 1 && (await rbac.ReadNamespacedRoleBindingAsync(name, ns)).Subjects.Count == 1;
         await Eventually.TrueAsync(async () => (await rbac.ReadClusterRoleAsync(name)).Rules[0].Verbs.Count == 2
-                                              && (await rbac.ReadNamespacedRoleAsync(name, ns)).Rules[0].Verbs.Count == 1
                                               && (await rbac.ReadClusterRoleBindingAsync(name)).Subjects.Count == 1
-                                              && (await rbac.ReadNamespacedRoleBindingAsync(name, ns)).Subjects.Count == 1,
+                                              && await RestoredAsync(KarmadaConstants.ClusterNamespace) && await RestoredAsync(KarmadaConstants.SystemNamespace),
             Timeout, () => "tampered agent roles and bindings restored\n" + _fleet.HubLogTail());
         Assert.Equal("r2", (await new EntityClient<Cluster>(Admin).GetAsync(Name))!.Spec.Region);
 
@@ -146,15 +150,13 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         await clusters.DeleteAsync("rbac-push");
     }
 
-    /// <summary>What the hub granted the agent: its ClusterRole (cluster-wide) and Role (karmada-cluster).</summary>
+    /// <summary>What the hub granted the agent: its ClusterRole (cluster-wide) and Roles (heartbeat and leader-election Leases).</summary>
     private async Task<List<Permission>> GrantsAsync()
     {
         var name = AgentPermissions.NameFor(Name);
         var rbac = Admin.RbacAuthorizationV1;
-        return
-        [
-            .. Permission.Expand((await rbac.ReadClusterRoleAsync(name)).Rules, null),
-            .. Permission.Expand((await rbac.ReadNamespacedRoleAsync(name, KarmadaConstants.ClusterNamespace)).Rules, KarmadaConstants.ClusterNamespace),
-        ];
+        var granted = Permission.Expand((await rbac.ReadClusterRoleAsync(name)).Rules, null);
+        foreach (var ns in Namespaces) granted.AddRange(Permission.Expand((await rbac.ReadNamespacedRoleAsync(name, ns)).Rules, ns));
+        return granted;
     }
 }
