@@ -175,8 +175,10 @@ public sealed class ClusterStatusReporter(
         var status = KubeJson.Clone(current);
         status.Conditions = Conditions.Set(status.Conditions, ready.Type, ready.Status == "True", ready.Reason, ready.Message, null, now);
 
-        // Offline or unhealthy: only the Ready condition moves; the rest stays as last reported (as Karmada does).
-        if (ready.Status != "True" || health.Outcome == HealthOutcome.Unreachable || snapshot is null) return status;
+        // Not ready once the thresholds have spoken: only the Ready condition moves; the rest stays as last reported
+        // (as Karmada does). A probe that failed within the failure threshold does not hold back the summaries,
+        // which come from the watch caches.
+        if (ready.Status != "True" || snapshot is null) return status;
 
         status.KubernetesVersion = await VersionAsync(cancellationToken) ?? current.KubernetesVersion;
         if (await enablements.CollectAsync(cancellationToken) is { } collected)
