@@ -93,8 +93,11 @@ public sealed class FaultyServerTests(ITestOutputHelper output) : IAsyncLifetime
         var clusters = new EntityClient<Cluster>(_fleet.ControlPlane.Admin);
         await Eventually.TrueAsync(async () => (await ReadyNodesAsync(clusters)) == 2, Timeout, () => "first status\n" + agent.LogTail());
 
-        var baseline = ProcessFootprint.Of(agent.Pid);
+        // Heartbeat and status start together; through faults either may come first.
         var leases = _fleet.ControlPlane.Admin.CoordinationV1;
+        await Eventually.TrueAsync(async () => (await leases.ListNamespacedLeaseAsync(KarmadaConstants.ClusterNamespace)).Items.Any(l => l.Metadata.Name == Name),
+            Timeout, () => "first heartbeat\n" + agent.LogTail());
+        var baseline = ProcessFootprint.Of(agent.Pid);
         var renewals = new HashSet<DateTime>();
         var oldest = TimeSpan.Zero;
         var statusChanges = 0;
