@@ -23,8 +23,13 @@ base=/tmp
 [ -d /dev/shm ] && base=/dev/shm
 export KAGENT_TEST_ROOT="$base/kagent-test-$$"
 RESULTS="$ROOT/_output/test-results"
-rm -rf "$RESULTS" "$KAGENT_TEST_ROOT"
-mkdir -p "$RESULTS" "$KAGENT_TEST_ROOT"
+# This run's result files carry its process id, so that the summary counts them alone (another run may share the
+# folder); those of runs older than a day are removed.
+PREFIX="kagent-$$"
+mkdir -p "$RESULTS"
+find "$RESULTS" -name '*.trx' -mmin +1440 -delete
+rm -rf "$KAGENT_TEST_ROOT"
+mkdir -p "$KAGENT_TEST_ROOT"
 
 cleanup() {
   pkill -f -- "$KAGENT_TEST_ROOT" 2>/dev/null || true
@@ -40,13 +45,13 @@ fi
 
 log "running tests"
 dotnet test Kagent.sln --no-build -nologo \
-  --logger "trx;LogFilePrefix=kagent" --logger "console;verbosity=normal" \
+  --logger "trx;LogFilePrefix=$PREFIX" --logger "console;verbosity=normal" \
   --results-directory "$RESULTS" "$@"
 status=$?
 
 passed=0 failed=0 skipped=0
 shopt -s nullglob
-for trx in "$RESULTS"/*.trx; do
+for trx in "$RESULTS"/"$PREFIX"_*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
   get() { echo "$counters" | grep -o "$1=\"[0-9]*\"" | grep -o '[0-9]*'; }
   total=$(get total); executed=$(get executed); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
@@ -58,7 +63,7 @@ done
 # The failures again, short, just above the summary: a CI log is often read from its end.
 if [ "$failed" -gt 0 ]; then
   echo "failed tests:"
-  for trx in "$RESULTS"/*.trx; do
+  for trx in "$RESULTS"/"$PREFIX"_*.trx; do
     awk '
       /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1; next }
       want && /<Message>/ { sub(/.*<Message>/, ""); print "  " name; lines = 0; inmsg = 1 }
