@@ -12,7 +12,8 @@ namespace Kagent.Onboarding;
 /// hub gives each registered cluster's agent (user system:kagent:agent:&lt;cluster&gt;) a ClusterRole and a Role named
 /// kagent-agent:&lt;cluster&gt;: patch and delete its ClusterRegistration, update its Cluster's status, update its
 /// heartbeat Lease (karmada-cluster) and its replicas' leader-election Lease (karmada-system, where the hub's and
-/// Karmada's own leader Leases are, which agents therefore cannot take over). The group role (config/rbac/agent_role.yaml) keeps only reads and creates, which RBAC cannot
+/// Karmada's own leader Leases are, which agents therefore cannot take over). The group role
+/// (config/rbac/agent_role.yaml) keeps only reads and creates, which RBAC cannot
 /// narrow by name (and admission checks the registration's name). Removed on deregistration.
 /// </summary>
 public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] KubeClient client)
