@@ -9,7 +9,7 @@ namespace Kagent.Onboarding;
 
 /// <summary>
 /// What one agent may write, and nothing of another cluster's: RBAC cannot say "its own object" to a group, so the
-/// hub gives each registered cluster's agent (user system:kagent:agent:&lt;cluster&gt;) a ClusterRole and a Role named
+/// hub gives each registered cluster's agent (user system:kagent:agent:&lt;cluster&gt;) a ClusterRole and Roles named
 /// kagent-agent:&lt;cluster&gt;: patch and delete its ClusterRegistration, update its Cluster's status, update its
 /// heartbeat Lease (karmada-cluster) and its replicas' leader-election Lease (karmada-system, where the hub's and
 /// Karmada's own leader Leases are, which agents therefore cannot take over). The group role
