@@ -13,5 +13,5 @@ public class KubeClient(KubernetesClientConfiguration config, params DelegatingH
         SendRequest(relativeUri.TrimStart('/'), method, customHeaders: null, body, cancellationToken);
 
     public static KubeClient FromKubeconfig(string path, string? context = null, params DelegatingHandler[] handlers) =>
-        new(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context), handlers);
+        new(KubeconfigFile.Load(path, context), handlers);
 }

@@ -34,8 +34,11 @@ public static class RoleHost
 {
     public static WebApplication Build(RoleDefinition role)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "kagent" });
-        builder.Configuration.Sources.Clear();
+        // The empty builder: flags are the only configuration, so no appsettings files and no watcher on the
+        // working directory; Kestrel and routing are added by hand.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ApplicationName = "kagent" });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         ConfigureLogging(builder.Logging, role.Common.LogFormat);
         // The serving certificate comes from files, or from a service the role registers (self-signed certificates).
         IServingCertificate? certificates = role.Secure is { CertificateFile: { } certificateFile, KeyFile: { } keyFile } ? new CertificateReloader(certificateFile, keyFile) : null;

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Exceptions;
 using Kagent.Configuration;
+using Kagent.Operator.Client;
 
 namespace Kagent.Kube;
 
@@ -19,8 +20,7 @@ public static class KubeconfigLoader
         if (!File.Exists(path)) throw new ConfigurationException(source.Flag, $"{path}: no such file");
         try
         {
-            using var stream = File.OpenRead(path);
-            var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(stream, currentContext: source.Context);
+            var config = KubeconfigFile.Load(path, source.Context);
             if (string.IsNullOrEmpty(config.Host)) throw new ConfigurationException(source.Flag, $"{path}: the context names no server");
             return config;
         }

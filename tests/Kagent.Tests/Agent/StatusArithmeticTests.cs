@@ -77,6 +77,33 @@ public sealed class StatusArithmeticTests
         Assert.Equal([1, 2], grades.Select(g => g.Count));
     }
 
+    [Fact]
+    public void Cached_pods_keep_their_identity_and_pods_that_ask_alike_share_one_read_only_set_of_requests()
+    {
+        var pool = new CompactionPool();
+        var a = Pod("a", "n1", "Running", "100m", "128Mi", pool);
+        var b = Pod("b", "n1", "Running", "100m", "128Mi", pool);
+        var other = Pod("c", "n1", "Running", "200m", "128Mi", pool);
+
+        Assert.Equal(("a", "default", "7"), (a.Metadata.Name, a.Metadata.NamespaceProperty, a.Metadata.ResourceVersion));
+        Assert.Equal("default/b", ObjectKey.Of(b));
+        Assert.Same(a.Metadata.NamespaceProperty, b.Metadata.NamespaceProperty);
+        Assert.Same(a.Requests, b.Requests);
+        Assert.NotSame(a.Requests, other.Requests);
+        Assert.Equal(2, pool.SharedAmounts);
+        Assert.Throws<InvalidOperationException>(() => a.Requests.Set(ResourceAmounts.Cpu, 1));
+
+        // Extended resources make a request set unusual: kept per pod, and read-only as well.
+        var gpu = new SlimPod
+        {
+            Metadata = new V1ObjectMeta { Name = "gpu", NamespaceProperty = "default" },
+            Spec = new SlimPodSpec { Containers = [new SlimContainer { Resources = new SlimResources { Requests = new() { ["nvidia.com/gpu"] = new("1") } } }] },
+        }.Compact(pool);
+        Assert.Equal(1, gpu.Requests["nvidia.com/gpu"]);
+        Assert.Equal(2, pool.SharedAmounts);
+        Assert.Throws<InvalidOperationException>(() => gpu.Requests.Set("nvidia.com/gpu", 2));
+    }
+
     private static ResourceAmounts Free(string cpu, string memory, string pods) =>
         ResourceAmounts.From(new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu), ["memory"] = new(memory), ["pods"] = new(pods) });
 
@@ -92,12 +119,12 @@ public sealed class StatusArithmeticTests
         },
     }.Compact();
 
-    private static SlimPod Pod(string name, string? node, string phase, string cpu, string memory) => new SlimPod
+    private static SlimPod Pod(string name, string? node, string phase, string cpu, string memory, CompactionPool? pool = null) => new SlimPod
     {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = new string("default".AsSpan()), ResourceVersion = "7" },
         Spec = new SlimPodSpec { NodeName = node, Containers = [new SlimContainer { Resources = new SlimResources { Requests = Resources(cpu, memory) } }] },
         Status = new SlimPodStatus { Phase = phase },
-    }.Compact(s => s);
+    }.Compact(pool ?? new CompactionPool());
 }
 
 /// <summary>Slim types read large list pages from a real server (more than one stream buffer).</summary>
@@ -121,7 +148,7 @@ public sealed class SlimListTests(Kagent.Testing.Fixtures.FleetFixture fleet)
             (await http.PostAsync("api/v1/namespaces/slim/pods", new StringContent(pod, System.Text.Encoding.UTF8, "application/json"), ct)).EnsureSuccessStatusCode();
         });
 
-        var watcher = new ResourceWatcher<SlimPod>(member.Admin, new Kagent.Operator.Client.ResourcePath("", "v1", "pods", "slim"), transform: p => p.Compact(s => s));
+        var watcher = new ResourceWatcher<SlimPod>(member.Admin, new Kagent.Operator.Client.ResourcePath("", "v1", "pods", "slim"), transform: p => p.Compact(new CompactionPool()));
         using var stop = new CancellationTokenSource();
         var run = watcher.RunAsync(stop.Token);
         await watcher.Synced.WaitAsync(TimeSpan.FromSeconds(30));

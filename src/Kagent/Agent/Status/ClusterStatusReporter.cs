@@ -45,10 +45,10 @@ public sealed class ClusterStatusReporter(
     {
         await registration.Registered.WaitAsync(cancellationToken);
         var resources = new ClusterResources();
-        var strings = new StringPool();
+        var pool = new CompactionPool();
         var pages = new ResourceWatcherOptions { PageSize = 1000 };
         var nodes = new ResourceWatcher<SlimNode>(member, new ResourcePath("", "v1", "nodes"), pages, n => n.Compact(), logger);
-        var pods = new ResourceWatcher<SlimPod>(member, new ResourcePath("", "v1", "pods"), pages, p => p.Compact(strings.Intern), logger);
+        var pods = new ResourceWatcher<SlimPod>(member, new ResourcePath("", "v1", "pods"), pages, p => p.Compact(pool), logger);
         nodes.Subscribe(resources.OnNode);
         pods.Subscribe(resources.OnPod);
 
@@ -220,21 +220,4 @@ public sealed class ClusterStatusReporter(
 
     /// <summary>Karmada's resource lists are omitempty.</summary>
     private static Dictionary<string, ResourceQuantity>? OmitEmpty(Dictionary<string, ResourceQuantity> list) => list.Count == 0 ? null : list;
-
-    /// <summary>One string instance per namespace and node name, shared by all pods.</summary>
-    private sealed class StringPool
-    {
-        private readonly Dictionary<string, string> _strings = [];
-
-        public string? Intern(string? value)
-        {
-            if (value is null) return null;
-            lock (_strings)
-            {
-                if (_strings.TryGetValue(value, out var existing)) return existing;
-                _strings[value] = value;
-                return value;
-            }
-        }
-    }
 }

@@ -15,6 +15,7 @@ public sealed class ResourceAmounts
     public const string Pods = "pods";
 
     private Dictionary<string, decimal>? _extended;
+    private bool _frozen;
 
     public decimal CpuCores { get; private set; }
 
@@ -42,8 +43,20 @@ public sealed class ResourceAmounts
         return amounts;
     }
 
+    /// <summary>The four common amounts, when there is no other resource: what makes two instances interchangeable.</summary>
+    public (decimal Cpu, decimal Memory, decimal EphemeralStorage, decimal Pods)? CommonAmounts =>
+        _extended is null || _extended.Count == 0 ? (CpuCores, MemoryBytes, EphemeralStorageBytes, PodCount) : null;
+
+    /// <summary>Makes this instance read-only, so that it can be shared (see <see cref="CompactionPool"/>).</summary>
+    public ResourceAmounts Freeze()
+    {
+        _frozen = true;
+        return this;
+    }
+
     public void Set(string name, decimal value)
     {
+        if (_frozen) throw new InvalidOperationException("shared resource amounts cannot change");
         switch (name)
         {
             case Cpu: CpuCores = value; break;
