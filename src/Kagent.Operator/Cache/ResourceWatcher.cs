@@ -249,9 +249,11 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
         using var response = await _client.SendAsync(HttpMethod.Get, uri, cancellationToken: cancellationToken);
 
         // A whole page at once (its size is bounded by PageSize): custom converters on slim types may skip
-        // values, which the streaming deserializer cannot do across its read buffers.
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return JsonSerializer.Deserialize<ListPage>(body, JsonOptions) ?? throw new JsonException($"empty list answer from {uri}");
+        // values, which the streaming deserializer cannot do across its read buffers. The page goes to a buffer of
+        // its own, not through the shared array pool, which would keep megabyte buffers long after the first list.
+        using var body = new MemoryStream(response.Content.Headers.ContentLength is { } length and < int.MaxValue ? (int)length : 256 * 1024);
+        await response.Content.CopyToAsync(body, cancellationToken);
+        return JsonSerializer.Deserialize<ListPage>(body.GetBuffer().AsSpan(0, (int)body.Length), JsonOptions) ?? throw new JsonException($"empty list answer from {uri}");
     }
 
     /// <summary>Makes the store equal to a fresh list, telling handlers what changed since the last one.</summary>

@@ -8,6 +8,8 @@ namespace Kagent.Operator.Client;
 /// </summary>
 public class KubeClient(KubernetesClientConfiguration config, params DelegatingHandler[] handlers) : Kubernetes(config, handlers)
 {
+    static KubeClient() => KubeJson.Configure();
+
     /// <summary>Sends a request to a path relative to the server (such as "api/v1/pods?limit=500"); non-2xx answers throw HttpOperationException.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string relativeUri, object? body = null, CancellationToken cancellationToken = default) =>
         SendRequest(relativeUri.TrimStart('/'), method, customHeaders: null, body, cancellationToken);

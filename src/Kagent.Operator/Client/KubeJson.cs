@@ -1,12 +1,21 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 
 namespace Kagent.Operator.Client;
 
-/// <summary>The JSON options KubernetesClient itself uses (camelCase, its converters), captured once.</summary>
+/// <summary>
+/// The JSON options KubernetesClient itself uses (camelCase, its converters), captured once, with reflection
+/// metadata instead of the library's source-generated context: that context finds a type by comparing it with
+/// each of its model types in turn, which loads every one of them (thousands, with their methods) the first time a
+/// type it does not know is read, and Kagent's own types are all such types.
+/// </summary>
 public static class KubeJson
 {
     public static JsonSerializerOptions Options { get; } = Capture();
+
+    /// <summary>Applies the options to KubernetesClient's own requests; call before the first one (KubeClient does).</summary>
+    public static void Configure() => _ = Options;
 
     /// <summary>The object as KubernetesClient would send it.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
@@ -20,7 +29,11 @@ public static class KubeJson
     private static JsonSerializerOptions Capture()
     {
         JsonSerializerOptions? captured = null;
-        KubernetesJson.AddJsonOptions(options => captured = options);
+        KubernetesJson.AddJsonOptions(options =>
+        {
+            if (!options.IsReadOnly) options.TypeInfoResolver = new DefaultJsonTypeInfoResolver();
+            captured = options;
+        });
         return captured ?? throw new InvalidOperationException("KubernetesJson did not expose its options");
     }
 }
