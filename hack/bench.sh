@@ -6,7 +6,7 @@
 #   hack/bench.sh hub [--clusters 1000] [--watchers 100] [--requests 500]
 #       the clusterhealths aggregated API: list latency directly and through kube-apiserver, memory, and the
 #       time for one change to reach every open watch (about 3 minutes)
-# KAGENT_BENCH_ENV="NAME=value ..." adds or overrides environment variables of the measured process, for example
+# KAGENT_BENCH_ENV="NAME=value ..." sets environment variables for the run, after the Dockerfile's ENV lines; for example
 #   KAGENT_BENCH_ENV="DOTNET_GCName=libclrgc.so" hack/bench.sh agent --pods 20000 --idle 60
 set -euo pipefail
 cd "$(dirname "$0")/.."
