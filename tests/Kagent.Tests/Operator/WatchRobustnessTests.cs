@@ -61,7 +61,7 @@ public sealed class WatchRobustnessTests(FleetFixture fleet, ITestOutputHelper o
         var after = Measure();
         output.WriteLine($"baseline {baseline}; after {reconnects} reconnects {after}; watches started {watcher.Stats.WatchesStarted}, relists {watcher.Stats.Relists}");
         Assert.Equal(1, watcher.Stats.ActiveWatches);
-        Assert.True(after.Sockets - baseline.Sockets <= 8, $"sockets grew from {baseline.Sockets} to {after.Sockets}");
+        Assert.True(after.SocketsToProxy - baseline.SocketsToProxy <= 2, $"sockets to the proxy grew from {baseline.SocketsToProxy} to {after.SocketsToProxy}");
         Assert.True(after.Threads - baseline.Threads <= 16, $"threads grew from {baseline.Threads} to {after.Threads}");
         Assert.True(after.ManagedBytes - baseline.ManagedBytes < 16 << 20, $"managed memory grew by {(after.ManagedBytes - baseline.ManagedBytes) >> 20} MiB");
         Assert.Equal(0, watcher.Stats.Relists);
@@ -192,12 +192,12 @@ public sealed class WatchRobustnessTests(FleetFixture fleet, ITestOutputHelper o
 
     private Widget NewWidget(string name) => new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = _namespace } };
 
-    private sealed record Usage(int Sockets, int Threads, long ManagedBytes)
+    private sealed record Usage(int SocketsToProxy, int Sockets, int Threads, long ManagedBytes)
     {
-        public override string ToString() => $"{Sockets} sockets, {Threads} threads, {ManagedBytes >> 20} MiB managed";
+        public override string ToString() => $"{SocketsToProxy} sockets to the proxy ({Sockets} in the process), {Threads} threads, {ManagedBytes >> 20} MiB managed";
     }
 
-    private static Usage Measure()
+    private Usage Measure()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -213,6 +213,20 @@ public sealed class WatchRobustnessTests(FleetFixture fleet, ITestOutputHelper o
                 return false;
             }
         });
-        return new Usage(sockets, Process.GetCurrentProcess().Threads.Count, GC.GetTotalMemory(true));
+        return new Usage(SocketsToProxy(), sockets, Process.GetCurrentProcess().Threads.Count, GC.GetTotalMemory(true));
+    }
+
+    /// <summary>
+    /// Client sockets to the proxy that still hold a descriptor: a watch connection that was never disposed stays
+    /// here after the proxy closed its end. Counted on the proxy's port, because other tests in the process open
+    /// and close sockets of their own meanwhile.
+    /// </summary>
+    private int SocketsToProxy()
+    {
+        var port = $":{_proxy!.Port:X4}";
+        return new[] { "/proc/self/net/tcp", "/proc/self/net/tcp6" }.Where(File.Exists)
+            .SelectMany(table => File.ReadLines(table).Skip(1))
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(fields => fields.Length > 9 && fields[2].EndsWith(port, StringComparison.Ordinal) && fields[9] != "0");
     }
 }
