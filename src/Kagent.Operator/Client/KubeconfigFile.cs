@@ -6,9 +6,9 @@ namespace Kagent.Operator.Client;
 
 /// <summary>
 /// Reads a kubeconfig file into a client configuration. KubernetesClient's own reader goes through KubernetesYaml,
-/// whose first use reflects over every model type in the library and keeps YAML mappings for all of them: about
-/// 25 MiB that stay for the life of the process. The kubeconfig types carry their own YAML names, so a plain
-/// deserializer reads them.
+/// whose first use reflects over every model type in the library and keeps YAML mappings for all of them, memory
+/// that stays for the life of the process (5 MiB of the agent's, docs/benchmarks.md). The kubeconfig types carry
+/// their own YAML names, so a plain deserializer reads them.
 /// </summary>
 public static class KubeconfigFile
 {

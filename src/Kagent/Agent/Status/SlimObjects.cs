@@ -7,8 +7,8 @@ namespace Kagent.Agent.Status;
 
 /// <summary>
 /// A slim object as a watch cache keeps it. Once compacted it holds its name, namespace and resourceVersion in
-/// fields of its own and makes up <see cref="Metadata"/> when asked: a V1ObjectMeta costs ~170 bytes, which
-/// at 150,000 pods is 24 MiB spent on empty fields.
+/// fields of its own and makes up <see cref="Metadata"/> when asked (a copy: changing it changes nothing): a
+/// V1ObjectMeta costs ~170 bytes, which at 150,000 pods is 24 MiB spent on empty fields.
 /// </summary>
 public abstract class SlimObject : IKubernetesObject<V1ObjectMeta>
 {
