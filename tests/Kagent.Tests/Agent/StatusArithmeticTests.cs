@@ -104,6 +104,19 @@ public sealed class StatusArithmeticTests
         Assert.Throws<InvalidOperationException>(() => gpu.Requests.Set("nvidia.com/gpu", 2));
     }
 
+    [Fact]
+    public void A_full_pool_starts_over_and_pods_keep_the_instances_they_hold()
+    {
+        var pool = new CompactionPool(stringCapacity: 2, amountsCapacity: 1);
+        var first = Pod("a", "node-1", "Running", "1", "1Gi", pool);
+        Pod("b", "node-2", "Running", "2", "1Gi", pool);
+        Pod("c", "node-3", "Running", "1", "1Gi", pool);
+
+        Assert.True(pool.SharedStrings <= 2);
+        Assert.Equal(1, pool.SharedAmounts);
+        Assert.Equal(("node-1", 1m), (first.NodeName, first.Requests.CpuCores));
+    }
+
     private static ResourceAmounts Free(string cpu, string memory, string pods) =>
         ResourceAmounts.From(new Dictionary<string, ResourceQuantity> { ["cpu"] = new(cpu), ["memory"] = new(memory), ["pods"] = new(pods) });
 
