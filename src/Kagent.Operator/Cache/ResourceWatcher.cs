@@ -223,11 +223,8 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
                 continue;
             }
 
-            foreach (var item in page.Items)
-            {
-                var obj = _transform is null ? item : _transform(item);
-                fresh[ObjectKey.Of(obj)] = obj;
-            }
+            // Keys and versions are read from what the server sent: a transform may keep only a compact form.
+            foreach (var item in page.Items) fresh[ObjectKey.Of(item)] = _transform is null ? item : _transform(item);
 
             listVersion = page.Metadata?.ResourceVersion ?? "";
             continueToken = string.IsNullOrEmpty(page.Metadata?.ContinueProperty) ? null : page.Metadata!.ContinueProperty;
@@ -338,8 +335,9 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
         }
 
         var item = objectElement.Deserialize<T>(JsonOptions) ?? throw new JsonException("watch event without object");
+        var key = ObjectKey.Of(item);
+        var itemVersion = item.Metadata.ResourceVersion;
         var obj = _transform is null ? item : _transform(item);
-        var key = ObjectKey.Of(obj);
         switch (type)
         {
             case "ADDED":
@@ -354,7 +352,7 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
                 break;
         }
 
-        Volatile.Write(ref _resourceVersion, obj.Metadata.ResourceVersion);
+        Volatile.Write(ref _resourceVersion, itemVersion);
     }
 
     private void Dispatch(WatchEvent<T> change)

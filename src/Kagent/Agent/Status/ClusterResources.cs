@@ -66,11 +66,11 @@ public sealed class ClusterResources
     {
         lock (_gate)
         {
-            var available = _nodes.Values.Select(node =>
+            var available = _nodes.Select(node =>
             {
                 var free = new ResourceAmounts();
-                free.Add(node.Allocatable);
-                if (_requestedByNode.TryGetValue(node.Metadata.Name, out var requested)) free.Add(requested, -1);
+                free.Add(node.Value.Allocatable);
+                if (_requestedByNode.TryGetValue(node.Key, out var requested)) free.Add(requested, -1);
                 return free;
             }).ToList();
             return new ResourceSnapshot(_nodes.Count, _readyNodes, Copy(_allocatable), Copy(_allocating), Copy(_allocated), available);

@@ -20,29 +20,23 @@ public sealed class CompactionPool(int stringCapacity = 65_536, int amountsCapac
         get { lock (_amounts) return _amounts.Count; }
     }
 
-    public string? Intern(string? value)
-    {
-        if (value is null) return null;
-        lock (_strings)
-        {
-            if (_strings.TryGetValue(value, out var existing)) return existing;
-            if (_strings.Count >= stringCapacity) _strings.Clear();
-            _strings[value] = value;
-            return value;
-        }
-    }
+    public string? Intern(string? value) => value is null ? null : Share(_strings, value, value, stringCapacity);
 
     /// <summary>A read-only instance equal to <paramref name="amounts"/>, shared where another pod asked for the same.</summary>
     public ResourceAmounts Intern(ResourceAmounts amounts)
     {
         amounts.Freeze();
-        if (amounts.CommonAmounts is not { } key) return amounts;
-        lock (_amounts)
+        return amounts.CommonAmounts is { } key ? Share(_amounts, key, amounts, amountsCapacity) : amounts;
+    }
+
+    private static TValue Share<TKey, TValue>(Dictionary<TKey, TValue> table, TKey key, TValue value, int capacity) where TKey : notnull
+    {
+        lock (table)
         {
-            if (_amounts.TryGetValue(key, out var shared)) return shared;
-            if (_amounts.Count >= amountsCapacity) _amounts.Clear();
-            _amounts[key] = amounts;
-            return amounts;
+            if (table.TryGetValue(key, out var existing)) return existing;
+            if (table.Count >= capacity) table.Clear();
+            table[key] = value;
+            return value;
         }
     }
 }
