@@ -6,8 +6,10 @@
 set -euo pipefail
 
 K8S_SOURCE_VERSION="1.20.5+really1.20.2"
+# Bumped whenever the patches below change, so that a machine holding an older build rebuilds once.
+BUILD_REVISION="2"
 CACHE_ROOT="${KAGENT_ENVTEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kagent/envtest}"
-BIN_DIR="$CACHE_ROOT/k8s-${K8S_SOURCE_VERSION}"
+BIN_DIR="$CACHE_ROOT/k8s-${K8S_SOURCE_VERSION}-r${BUILD_REVISION}"
 WHAT=(kube-apiserver kube-controller-manager)
 
 log() { printf '[envtest %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -17,6 +19,15 @@ have_all() {
   for w in "${WHAT[@]}"; do [ -x "$BIN_DIR/$w" ] || return 1; done
 }
 
+if have_all; then
+  echo "$BIN_DIR"
+  exit 0
+fi
+
+# One build at a time: two test runs starting together on a new machine would otherwise build into the same tree.
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.lock"
+flock 9
 if have_all; then
   echo "$BIN_DIR"
   exit 0
@@ -80,8 +91,16 @@ SRC="$WORK/kubernetes-${K8S_SOURCE_VERSION}"
 mkdir -p "$WORK"
 if [ ! -d "$SRC" ]; then
   apt_update_once
-  log "fetching Debian's kubernetes source package (about 34 MB)"
-  (cd "$WORK" && apt-get source -qq "kubernetes=${K8S_SOURCE_VERSION}" >&2 || apt-get source -qq kubernetes >&2)
+  # The Debian revision changes with security updates (-1.1, -1.1+deb12u1, ...): take the newest of this upstream version.
+  source_version() { apt-cache showsrc kubernetes 2>/dev/null | awk '/^Version:/ {print $2}' | grep -F "${K8S_SOURCE_VERSION}-" | sort -V | tail -n1; }
+  version="$(source_version)"
+  if [ -z "$version" ]; then
+    apt_updated=""; apt_update_once
+    version="$(source_version)"
+  fi
+  [ -n "$version" ] || { log "Debian's sources list no kubernetes ${K8S_SOURCE_VERSION}; is deb-src enabled for bookworm?"; exit 1; }
+  log "fetching Debian's kubernetes $version source package (about 34 MB)"
+  (cd "$WORK" && apt-get source -qq "kubernetes=$version" >&2)
   SRC="$(find "$WORK" -maxdepth 1 -type d -name 'kubernetes-*' | head -n1)"
 fi
 
@@ -93,6 +112,20 @@ find "$SRC/vendor/github.com/modern-go/reflect2" -maxdepth 1 \( -name '*.go' -o 
 cp "$R2"/*.go "$SRC/vendor/github.com/modern-go/reflect2/"
 cp "$R2"/*.s "$SRC/vendor/github.com/modern-go/reflect2/" 2>/dev/null || true
 rm -f "$SRC/vendor/github.com/modern-go/reflect2/"*_test.go
+
+# The vendored OpenAPI validator treats any zero value as null: `reflect.DeepEqual(reflect.Zero(T), reflect.ValueOf(v))`
+# compares two reflect.Values, which never matched before Go 1.16 and matches every zero value since, so that "", 0 and
+# false in a typed field of a custom resource are refused as "null" (kubernetes/kubernetes #99804 and #100043,
+# go-openapi/validate #137). Kubernetes 1.21 took the upstream fix (go-openapi/validate #138, kube-openapi #230):
+# only a nil value is null. The same fix, in both vendored copies of the validator.
+log "patching the vendored OpenAPI validators' zero-value check (kubernetes #99804)"
+for f in "$SRC/vendor/k8s.io/kube-openapi/pkg/validation/validate/type.go" "$SRC/vendor/github.com/go-openapi/validate/type.go"; do
+  [ -f "$f" ] || continue
+  sed -i 's/if data == nil || reflect.DeepEqual(reflect.Zero(reflect.TypeOf(data)), reflect.ValueOf(data)) {/if data == nil {/' "$f"
+  if grep -q 'reflect.DeepEqual(reflect.Zero(reflect.TypeOf(data)), reflect.ValueOf(data))' "$f"; then
+    log "could not patch $f"; exit 1
+  fi
+done
 
 export GOPATH="$SRC/.go"
 mkdir -p "$GOPATH/src/k8s.io"
@@ -107,4 +140,6 @@ for w in "${missing[@]}"; do
 done
 
 have_all || { log "build finished but binaries are missing in $BIN_DIR"; exit 1; }
+# Builds of older revisions are no longer used.
+find "$CACHE_ROOT" -maxdepth 1 -name 'k8s-*' ! -path "$BIN_DIR" -exec rm -rf {} + 2>/dev/null || true
 echo "$BIN_DIR"

@@ -9,6 +9,7 @@ public static class ApiTypes
     /// <summary>The kagent.io CRDs, committed under config/crd/bases.</summary>
     public static IReadOnlyList<Type> KagentCrds { get; } = [typeof(ClusterRegistration), typeof(OnboardingPolicy)];
 
-    /// <summary>Karmada's Cluster as a CRD, for control planes without karmada-aggregated-apiserver (tests, the local fleet).</summary>
-    public static IReadOnlyList<Type> KarmadaCrds { get; } = [typeof(Cluster)];
+    /// <summary>Karmada's kinds the agent uses, as CRDs for the stand-in control plane (tests, the local fleet): Cluster (which a real
+    /// control plane serves from karmada-aggregated-apiserver), Work and ResourceInterpreterCustomization.</summary>
+    public static IReadOnlyList<Type> KarmadaCrds { get; } = [typeof(Cluster), typeof(Work), typeof(ResourceInterpreterCustomization)];
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
@@ -201,8 +202,9 @@ public static class CrdGenerator
         if (type == typeof(DateTime) || type == typeof(DateTimeOffset)) return new V1JSONSchemaProps { Type = "string", Format = "date-time" };
         if (type == typeof(TimeSpan)) return new V1JSONSchemaProps { Type = "string" };
         if (type == typeof(ResourceQuantity) || type == typeof(IntOrString)) return IntOrString();
-        if (type == typeof(JsonElement) || type == typeof(object))
+        if (type == typeof(JsonElement) || type == typeof(object) || type == typeof(JsonNode))
             return new V1JSONSchemaProps { XKubernetesPreserveUnknownFields = true };
+        if (type == typeof(JsonObject)) return new V1JSONSchemaProps { Type = "object", XKubernetesPreserveUnknownFields = true };
 
         if (type.IsEnum)
         {

@@ -52,3 +52,11 @@ public sealed class EntityList<T> : IKubernetesObject<V1ListMeta>, IItems<T>
     [JsonPropertyName("items")]
     public IList<T> Items { get; set; } = new List<T>();
 }
+
+/// <summary>A custom resource with a spec and no status (configuration objects).</summary>
+public abstract class CustomKubernetesEntity<TSpec> : CustomKubernetesEntity
+    where TSpec : new()
+{
+    [JsonPropertyName("spec")]
+    public TSpec Spec { get; set; } = new();
+}

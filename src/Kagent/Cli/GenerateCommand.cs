@@ -14,7 +14,7 @@ internal static class GenerateCommand
         var output = new Option<string>("--output") { Description = "Folder of the kagent.io CRDs.", DefaultValueFactory = _ => "config/crd/bases" };
         var karmadaOutput = new Option<string>("--karmada-output")
         {
-            Description = "Folder of Karmada's Cluster as a CRD (for control planes without karmada-aggregated-apiserver, such as the local fleet).",
+            Description = "Folder of Karmada's Cluster, Work and ResourceInterpreterCustomization as CRDs (for stand-in control planes, such as the local fleet).",
             DefaultValueFactory = _ => "config/crd/karmada",
         };
         var webhookOutput = new Option<string>("--webhook-output") { Description = "Folder of the ValidatingWebhookConfiguration.", DefaultValueFactory = _ => "config/webhook" };

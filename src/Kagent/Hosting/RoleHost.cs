@@ -4,6 +4,7 @@ using k8s;
 using Kagent.Configuration;
 using Kagent.Kube;
 using Kagent.Observability;
+using Kagent.Operator.Tls;
 using Kagent.Operator.Webhooks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -166,9 +167,12 @@ public static class RoleHost
 
                     // kube-apiserver calls webhooks without a client certificate and the aggregated API with the
                     // front proxy's: ask for one, accept any at the TLS layer, and let the authentication handler
-                    // verify it against the request-header CA (which changes at run time).
+                    // verify it against the request-header CA (which changes at run time). The chain SslStream builds
+                    // for a presented certificate trusts nothing and downloads nothing: the issuer URL of a
+                    // certificate anyone can present is never fetched.
                     https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
                     https.AllowAnyClientCertificate();
+                    https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = CertificateChains.Policy([], CertificateChains.ClientAuthentication);
                 }));
             }
         });

@@ -65,24 +65,37 @@ public sealed class CertificateAuthority
     }
 
     /// <summary>A TLS serving certificate for the given DNS names and IP addresses.</summary>
-    public PemPair IssueServing(string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan? lifetime = null)
+    public PemPair IssueServing(string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan? lifetime = null,
+        IEnumerable<X509Extension>? extensions = null)
     {
         var san = new SubjectAlternativeNameBuilder();
         foreach (var dns in dnsNames) san.AddDnsName(dns);
         foreach (var ip in addresses) san.AddIpAddress(ip);
-        return Issue($"CN={commonName}", serverAuth: true, clientAuth: false, san.Build(), lifetime);
+        return Issue($"CN={commonName}", serverAuth: true, clientAuth: false, san.Build(), lifetime, extensions: extensions);
     }
 
     /// <summary>A client certificate: Kubernetes reads the user from CN and the groups from O.</summary>
-    public PemPair IssueClient(string user, IEnumerable<string> groups, TimeSpan? lifetime = null, DateTimeOffset? notBefore = null)
+    public PemPair IssueClient(string user, IEnumerable<string> groups, TimeSpan? lifetime = null, DateTimeOffset? notBefore = null,
+        IEnumerable<X509Extension>? extensions = null)
     {
         var subject = new X500DistinguishedNameBuilder();
         foreach (var group in groups) subject.AddOrganizationName(group);
         subject.AddCommonName(user);
-        return Issue(subject.Build().Name, serverAuth: false, clientAuth: true, san: null, lifetime, notBefore);
+        return Issue(subject.Build().Name, serverAuth: false, clientAuth: true, san: null, lifetime, notBefore, extensions);
     }
 
-    private PemPair Issue(string subject, bool serverAuth, bool clientAuth, X509Extension? san, TimeSpan? lifetime, DateTimeOffset? notBefore = null)
+    /// <summary>
+    /// Extensions that name URLs a verifier could fetch: the issuer and OCSP responder (Authority Information Access)
+    /// and a CRL distribution point, all under <paramref name="baseUrl"/>.
+    /// </summary>
+    public static IEnumerable<X509Extension> FetchableUrls(string baseUrl) =>
+    [
+        new X509AuthorityInformationAccessExtension([$"{baseUrl}/ocsp"], [$"{baseUrl}/issuer.crt"]),
+        CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([$"{baseUrl}/revoked.crl"]),
+    ];
+
+    private PemPair Issue(string subject, bool serverAuth, bool clientAuth, X509Extension? san, TimeSpan? lifetime, DateTimeOffset? notBefore = null,
+        IEnumerable<X509Extension>? extensions = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -94,6 +107,7 @@ public sealed class CertificateAuthority
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(_certificate, true, false));
         if (san is not null) request.CertificateExtensions.Add(san);
+        foreach (var extension in extensions ?? []) request.CertificateExtensions.Add(extension);
 
         var start = notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5);
         var end = start.Add(lifetime ?? TimeSpan.FromDays(365));

@@ -8,6 +8,7 @@ using k8s.Models;
 using Kagent.Api.Karmada;
 using Kagent.Operator.Client;
 using Kagent.Testing;
+using Kagent.Testing.Faults;
 using Kagent.Testing.Pki;
 using Kagent.Testing.Servers;
 using Kagent.Tests.Onboarding;
@@ -168,6 +169,35 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
         {
             await Admin.RbacAuthorizationV1.DeleteClusterRoleBindingAsync("alice-clusterhealth-viewer");
         }
+    }
+
+    [Fact]
+    public async Task Client_certificates_naming_urls_are_refused_at_once_with_nothing_fetched()
+    {
+        // Issuer (AIA), OCSP and CRL URLs point at a listener that counts connections; before chains were built with
+        // downloads off, the hub fetched the issuer while handling the handshake.
+        await using var counter = new ConnectionCounter();
+        var urls = CertificateAuthority.FetchableUrls(counter.BaseUrl).ToList();
+        var stranger = CertificateAuthority.Create("stranger-ca");
+        var frontProxy = hub.ControlPlane.Server.FrontProxyCa;
+        var cases = new (string What, PemPair Certificate)[]
+        {
+            ("from an unknown CA", stranger.IssueClient(ApiServer.FrontProxyClientName, ["system:masters"], extensions: urls)),
+            ("expired, from the front-proxy CA", frontProxy.IssueClient(ApiServer.FrontProxyClientName, [], TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow.AddHours(-2), urls)),
+        };
+        foreach (var (what, pem) in cases)
+        {
+            using var certificate = pem.ToClientCertificate();
+            using var http = new HttpClient(TrustedHandler.For(hub.HubCa.Certificate, certificate));
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{hub.HubUrl}/apis/kagent.io/v1alpha1/clusterhealths");
+            request.Headers.Add("X-Remote-User", "admin");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            using var response = await http.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{what}: {(int)response.StatusCode}");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"{what}: took {watch.Elapsed}");
+        }
+
+        Assert.Equal(0, counter.Connections);
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Encodings.Web;
 using Kagent.Kube;
+using Kagent.Operator.Tls;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -25,8 +25,6 @@ public sealed class FrontProxyAuthenticationHandler(
     public const string GroupClaim = "kagent.io/group";
     public const string UidClaim = "kagent.io/uid";
     public const string ExtraClaimPrefix = "kagent.io/extra/";
-
-    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -64,15 +62,9 @@ public sealed class FrontProxyAuthenticationHandler(
     /// <summary>Why the certificate is not the front proxy's, or null when it is.</summary>
     public static string? Verify(X509Certificate2 certificate, RequestHeaderSettings settings)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(settings.ClientCertificateAuthorities.ToArray());
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
-        if (!chain.Build(certificate))
+        if (CertificateChains.Verify(certificate, settings.ClientCertificateAuthorities, CertificateChains.ClientAuthentication) is { } problem)
         {
-            var reasons = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
-            return $"client certificate {certificate.Subject} is not valid for the front proxy: {reasons}";
+            return $"client certificate {certificate.Subject} is not valid for the front proxy: {problem}";
         }
 
         var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
