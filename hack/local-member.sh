@@ -19,7 +19,7 @@ export KAGENT_ENVTEST_BIN="$BIN"
 dotnet "$ROOT/hack/Kagent.LocalFleet/bin/$CONFIGURATION/net10.0/kagent-local-fleet.dll" add-member "$DIR" "$NAME" "$NODES"
 # shellcheck disable=SC1091
 source "$DIR/ports.env"
-"$BIN/kubectl" --kubeconfig "$DIR/$NAME.kubeconfig" apply -f config/agent/rbac.yaml >/dev/null 2>&1
+"$BIN/kubectl" --kubeconfig "$DIR/$NAME.kubeconfig" apply -f config/agent/rbac.yaml -f config/agent/work_rbac.yaml >/dev/null 2>&1
 
 key=$(echo "$NAME" | tr 'a-z-' 'A-Z_'); metrics_var="AGENT_${key}_METRICS_PORT"; health_var="AGENT_${key}_HEALTH_PORT"
 setsid dotnet "$ROOT/src/Kagent/bin/$CONFIGURATION/net10.0/kagent.dll" agent --cluster-name "$NAME" \

@@ -38,10 +38,10 @@ IFS=',' read -r -a members <<<"$MEMBERS"
 KUBECTL="$BIN/kubectl"
 kc() { "$KUBECTL" --kubeconfig "$DIR/$1.kubeconfig" "${@:2}" 2>&1 | grep -v '^WARNING: version difference' || true; }
 
-log "applying config/rbac to the control plane and config/agent/rbac.yaml to each member"
+log "applying config/rbac to the control plane and config/agent/rbac.yaml and work_rbac.yaml to each member"
 kc karmada apply -k config/rbac >/dev/null
 kc karmada apply -f config/apiservice/viewer_role.yaml >/dev/null
-for m in "${members[@]}"; do kc "$m" apply -f config/agent/rbac.yaml >/dev/null; done
+for m in "${members[@]}"; do kc "$m" apply -f config/agent/rbac.yaml -f config/agent/work_rbac.yaml >/dev/null; done
 
 start() { # name, then the kagent arguments
   local name=$1; shift

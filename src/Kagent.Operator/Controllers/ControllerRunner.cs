@@ -159,7 +159,7 @@ internal sealed class ControllerRunner<TEntity, TController>(
             return await FinalizeAsync(scope.ServiceProvider, entity, cancellationToken);
         }
 
-        var missing = finalizers.Where(f => !(entity.Metadata.Finalizers ?? []).Contains(f.Identifier)).ToList();
+        var missing = finalizers.Where(f => f.Attach && !(entity.Metadata.Finalizers ?? []).Contains(f.Identifier)).ToList();
         if (missing.Count > 0)
         {
             // Attach the finalizers first; the watch brings the updated object back for the actual reconcile.
@@ -201,4 +201,4 @@ internal sealed class ControllerRunner<TEntity, TController>(
 }
 
 /// <summary>A finalizer implementation and the identifier it is stored under in metadata.finalizers.</summary>
-public sealed record FinalizerRegistration(Type Entity, Type Implementation, string Identifier);
+public sealed record FinalizerRegistration(Type Entity, Type Implementation, string Identifier, bool Attach = true);

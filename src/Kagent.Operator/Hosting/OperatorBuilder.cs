@@ -39,13 +39,17 @@ public sealed class OperatorBuilder(IServiceCollection services, OperatorOptions
         return this;
     }
 
-    /// <summary>A finalizer the runtime attaches to every entity of the type and runs before it may go.</summary>
-    public OperatorBuilder AddFinalizer<TImplementation, TEntity>(string identifier)
+    /// <summary>
+    /// A finalizer the runtime runs before an entity carrying it may go. With <paramref name="attach"/> the runtime
+    /// also puts it on every entity; without, someone else does (Karmada's control plane puts the execution
+    /// finalizer on each Work it creates) and the runtime only runs and removes it.
+    /// </summary>
+    public OperatorBuilder AddFinalizer<TImplementation, TEntity>(string identifier, bool attach = true)
         where TImplementation : class, IEntityFinalizer<TEntity>
         where TEntity : IKubernetesObject<V1ObjectMeta>
     {
         Services.AddScoped<TImplementation>();
-        _finalizers.Add(new FinalizerRegistration(typeof(TEntity), typeof(TImplementation), identifier));
+        _finalizers.Add(new FinalizerRegistration(typeof(TEntity), typeof(TImplementation), identifier, attach));
         return this;
     }
 

@@ -8,6 +8,14 @@ public sealed record WorkQueueOptions
     public TimeSpan BaseRetryDelay { get; init; } = TimeSpan.FromMilliseconds(5);
 
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(16);
+
+    /// <summary>
+    /// An overall bucket for retries of all keys together (client-go's BucketRateLimiter): a retry waits for the
+    /// longer of its own backoff and a token. Null: no overall limit.
+    /// </summary>
+    public double? RetryQps { get; init; }
+
+    public int RetryBurst { get; init; } = 100;
 }
 
 /// <summary>
@@ -74,19 +82,38 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         _ = FireAsync(key, due, delay);
     }
 
-    /// <summary>Adds the key after its backoff: BaseRetryDelay × 2^(failures so far), capped.</summary>
+    /// <summary>Adds the key after its backoff: BaseRetryDelay × 2^(failures so far), capped; and after a token of the overall bucket, if any.</summary>
     public TimeSpan AddRateLimited(TKey key)
     {
         int failures;
+        TimeSpan bucketWait;
         lock (_gate)
         {
             failures = _failures.TryGetValue(key, out var f) ? f : 0;
             _failures[key] = failures + 1;
+            bucketWait = TakeRetryToken();
         }
 
-        var delay = TimeSpan.FromTicks((long)Math.Min(_options.BaseRetryDelay.Ticks * Math.Pow(2, Math.Min(failures, 62)), _options.MaxRetryDelay.Ticks));
+        var backoff = TimeSpan.FromTicks((long)Math.Min(_options.BaseRetryDelay.Ticks * Math.Pow(2, Math.Min(failures, 62)), _options.MaxRetryDelay.Ticks));
+        var delay = backoff > bucketWait ? backoff : bucketWait;
         AddAfter(key, delay);
         return delay;
+    }
+
+    private double _retryTokens = double.NaN;
+    private DateTimeOffset _retryTokensAt;
+
+    /// <summary>Takes a token (going into debt when none is left) and says how long until it is really there.</summary>
+    private TimeSpan TakeRetryToken()
+    {
+        if (_options.RetryQps is not { } qps || qps <= 0) return TimeSpan.Zero;
+        var now = _time.GetUtcNow();
+        _retryTokens = double.IsNaN(_retryTokens)
+            ? _options.RetryBurst
+            : Math.Min(_options.RetryBurst, _retryTokens + (now - _retryTokensAt).TotalSeconds * qps);
+        _retryTokensAt = now;
+        _retryTokens -= 1;
+        return _retryTokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_retryTokens / qps);
     }
 
     /// <summary>Clears the key's failure count after a success.</summary>

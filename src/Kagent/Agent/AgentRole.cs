@@ -1,7 +1,13 @@
+using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
 using Kagent.Configuration;
 using Kagent.Hosting;
 using Kagent.Kube;
+using Kagent.Operator.Client;
+using Kagent.Operator.Controllers;
+using Kagent.Operator.Events;
+using Kagent.Operator.Hosting;
+using Kagent.Operator.Queue;
 
 namespace Kagent.Agent;
 
@@ -24,14 +30,46 @@ public static class AgentRole
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton<Status.ClusterMetrics>();
             services.AddSingleton<AgentMetrics>();
-            var leaderServices = services.AddRoleOperator(OnboardingConstants.AgentLeaderLeaseFor(options.ClusterName), ClusterNames.Karmada, options.Common.LeaderElection)
-                .AddLeaderService<Heartbeat.LeaseHeartbeat>()
-                .AddLeaderService<Status.ClusterStatusReporter>();
+            var leaderServices = services.AddRoleOperator(OnboardingConstants.AgentLeaderLeaseFor(options.ClusterName), ClusterNames.Karmada, options.Common.LeaderElection);
+            if (options.Works.ClusterStatus)
+            {
+                leaderServices.AddLeaderService<Heartbeat.LeaseHeartbeat>().AddLeaderService<Status.ClusterStatusReporter>();
+            }
+
             if (options.EventExport.Enabled)
             {
                 services.AddSingleton<Events.EventExportMetrics>();
                 leaderServices.AddLeaderService<Events.EventExporter>();
             }
+
+            if (options.Works.WorksEnabled) AddWorkExecution(services, leaderServices, options);
         });
+    }
+
+    /// <summary>Work execution: the Work controller on karmada-es-&lt;cluster&gt;, its finalizer, and the member watches that feed it.</summary>
+    private static void AddWorkExecution(IServiceCollection services, OperatorBuilder leaderServices, AgentOptions options)
+    {
+        services.AddSingleton<ControllerTrigger<Work>>();
+        services.AddSingleton<Works.MemberResources>();
+        services.AddSingleton<Works.ManifestApplier>();
+        services.AddSingleton<Works.WorkEvents>();
+        services.AddSingleton(sp => new EventRecorder(sp.GetRequiredKeyedService<KubeClient>(ClusterNames.Karmada),
+            new EventRecorderOptions { Component = "execution-controller" }, sp.GetRequiredService<ILogger<EventRecorder>>()));
+        leaderServices
+            .AddLeaderService<Works.MemberObjectWatches>()
+            .AddController<Works.WorkController, Work>(new ControllerOptions
+            {
+                ClientName = ClusterNames.Karmada,
+                Namespace = KarmadaConstants.ExecutionSpaceFor(options.ClusterName),
+                Concurrency = options.Works.ConcurrentWorkSyncs,
+                Queue = new WorkQueueOptions
+                {
+                    BaseRetryDelay = options.Works.RateLimiterBaseDelay,
+                    MaxRetryDelay = options.Works.RateLimiterMaxDelay,
+                    RetryQps = options.Works.RateLimiterQps,
+                    RetryBurst = options.Works.RateLimiterBucketSize,
+                },
+            })
+            .AddFinalizer<Works.WorkFinalizer, Work>(WorkConstants.ExecutionFinalizer, attach: false);
     }
 }

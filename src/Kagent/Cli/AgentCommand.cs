@@ -36,11 +36,20 @@ internal sealed class AgentCommand
     private readonly Option<float> _eventQps = Flag.Of("--event-export-qps", 5f, "Sustained event writes per second to the control plane.");
     private readonly Option<int> _eventBurst = Flag.Of("--event-export-burst", 20, "Event writes allowed at once before --event-export-qps applies.");
     private readonly Option<int> _eventMaxPending = Flag.Of("--event-export-max-pending", 1000, "Distinct events that may wait to be written; past it, new ones wait in the member until the queue drains.");
+    private readonly Option<string> _controllers = Flag.Of("--controllers", "*",
+        "Controllers to run, karmada-agent's names: '*' for all, 'name' to enable, '-name' to disable ('*,-execution'). Kagent runs " +
+        "clusterStatus (heartbeat and Cluster status), execution (applying Works) and workStatus (their manifestStatuses); serviceExport, " +
+        "endpointsliceCollect and certRotation are accepted and do nothing.");
+    private readonly Option<int> _concurrentWorkSyncs = Flag.Of("--concurrent-work-syncs", WorkOptions.Default.ConcurrentWorkSyncs, "Works reconciled at once.");
+    private readonly Option<string> _rateLimiterBaseDelay = Flag.Of("--rate-limiter-base-delay", "5ms", "First retry delay of a failed Work; doubles per failure.");
+    private readonly Option<string> _rateLimiterMaxDelay = Flag.Of("--rate-limiter-max-delay", "16m40s", "Longest retry delay of a failed Work.");
+    private readonly Option<double> _rateLimiterQps = Flag.Of("--rate-limiter-qps", WorkOptions.Default.RateLimiterQps, "Retries of failed Works per second, all together.");
+    private readonly Option<int> _rateLimiterBucketSize = Flag.Of("--rate-limiter-bucket-size", WorkOptions.Default.RateLimiterBucketSize, "Retries of failed Works allowed at once before --rate-limiter-qps applies.");
     private readonly CommonFlags _common = new(metricsDefault: ":8080", healthDefault: ":10357");
 
     public Command Build(Func<AgentOptions, CancellationToken, Task<int>> run)
     {
-        var command = new Command("agent", "Run in a member cluster: register it with the Karmada control plane, renew its heartbeat and report its health and status.");
+        var command = new Command("agent", "Run in a member cluster: register it with the Karmada control plane, renew its heartbeat, report its health and status, and execute its Works.");
         foreach (var option in Own.Concat(_common.All)) command.Add(option);
         command.SetAction((result, ct) => CommandRunner.RunAsync(() => Bind(result), run, ct));
         command.Add(BuildUnregister());
@@ -75,7 +84,28 @@ internal sealed class AgentCommand
         _provider, _region, _zones, _labels, _taints, _statusFrequency, _leaseDuration, _leaseFraction, _successThreshold,
         _failureThreshold, _clusterApiQps, _clusterApiBurst,
         _eventExport, _eventReasons, _eventKinds, _eventNamespaces, _eventQps, _eventBurst, _eventMaxPending,
+        _controllers, _concurrentWorkSyncs, _rateLimiterBaseDelay, _rateLimiterMaxDelay, _rateLimiterQps, _rateLimiterBucketSize,
     ];
+
+    private WorkOptions BindWorks(ParseResult result)
+    {
+        var syncs = result.GetValue(_concurrentWorkSyncs);
+        if (syncs < 1) throw new ConfigurationException(_concurrentWorkSyncs.Name, $"{syncs} is less than 1");
+        var qps = result.GetValue(_rateLimiterQps);
+        if (qps <= 0 || double.IsNaN(qps)) throw new ConfigurationException(_rateLimiterQps.Name, $"{qps} is not a positive number");
+        var bucket = result.GetValue(_rateLimiterBucketSize);
+        if (bucket < 1) throw new ConfigurationException(_rateLimiterBucketSize.Name, $"{bucket} is less than 1");
+        var baseline = new WorkOptions
+        {
+            ConcurrentWorkSyncs = syncs,
+            RateLimiterBaseDelay = FlagValues.ParseDuration(_rateLimiterBaseDelay.Name, result.GetValue(_rateLimiterBaseDelay), allowZero: false),
+            RateLimiterMaxDelay = FlagValues.ParseDuration(_rateLimiterMaxDelay.Name, result.GetValue(_rateLimiterMaxDelay), allowZero: false),
+            RateLimiterQps = qps,
+            RateLimiterBucketSize = bucket,
+        };
+        var (works, problem) = WorkOptions.ParseControllers(FlagValues.ParseList(_controllers.Name, result.GetValue(_controllers)), baseline);
+        return works ?? throw new ConfigurationException(_controllers.Name, problem!);
+    }
 
     private EventExportOptions BindEventExport(ParseResult result)
     {
@@ -126,6 +156,7 @@ internal sealed class AgentCommand
             ClusterFailureThreshold = FlagValues.ParseDuration(_failureThreshold.Name, result.GetValue(_failureThreshold)),
             MemberClientLimits = Flag.Limits(_clusterApiQps, _clusterApiBurst, result),
             EventExport = BindEventExport(result),
+            Works = BindWorks(result),
             Common = _common.Bind(result),
         };
     }

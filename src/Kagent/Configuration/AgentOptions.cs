@@ -41,6 +41,8 @@ public sealed record AgentOptions
 
     public Agent.Events.EventExportOptions EventExport { get; init; } = new();
 
+    public WorkOptions Works { get; init; } = WorkOptions.Default;
+
     public required CommonOptions Common { get; init; }
 
     public TimeSpan ClusterLeaseRenewInterval => ClusterLeaseDuration * ClusterLeaseRenewIntervalFraction;

@@ -12,7 +12,8 @@ namespace Kagent.Onboarding;
 /// hub gives each registered cluster's agent (user system:kagent:agent:&lt;cluster&gt;) a ClusterRole and Roles named
 /// kagent-agent:&lt;cluster&gt;: patch and delete its ClusterRegistration, update its Cluster's status, update its
 /// heartbeat Lease (karmada-cluster) and its replicas' leader-election Lease (karmada-system, where the hub's and
-/// Karmada's own leader Leases are, which agents therefore cannot take over). The group role
+/// Karmada's own leader Leases are, which agents therefore cannot take over); and, bound in its execution namespace
+/// karmada-es-&lt;cluster&gt; only (created if Karmada has not yet), the shared ClusterRole kagent-agent-work for its Works. The group role
 /// (config/rbac/agent_role.yaml) keeps only reads and creates, which RBAC cannot
 /// narrow by name (and admission checks the registration's name). Removed on deregistration.
 /// </summary>
@@ -54,7 +55,19 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
                 b => rbac.CreateNamespacedRoleBindingAsync(b, ns, cancellationToken: cancellationToken),
                 b => rbac.ReplaceNamespacedRoleBindingAsync(b, name, ns, cancellationToken: cancellationToken));
         }
+
+        // Its Works: the shared ClusterRole kagent-agent-work, bound in this cluster's execution namespace only.
+        var executionSpace = KarmadaConstants.ExecutionSpaceFor(cluster);
+        await KubeCalls.IgnoreExistingAsync(() => client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = executionSpace } }, cancellationToken: cancellationToken));
+        await UpsertAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, executionSpace, cancellationToken: cancellationToken),
+            new V1RoleBinding { Metadata = Meta(cluster, executionSpace), RoleRef = RoleRef("ClusterRole", WorkRole), Subjects = [Subject(cluster)] },
+            b => (b.RoleRef.Name, b.Subjects), (existing, desired) => existing.Subjects = desired.Subjects,
+            b => rbac.CreateNamespacedRoleBindingAsync(b, executionSpace, cancellationToken: cancellationToken),
+            b => rbac.ReplaceNamespacedRoleBindingAsync(b, name, executionSpace, cancellationToken: cancellationToken));
     }
+
+    /// <summary>What an agent may do with the Works of its execution namespace (config/rbac/agent_role.yaml).</summary>
+    public const string WorkRole = "kagent-agent-work";
 
     /// <summary>Creates the object if missing; if its content (rules, subjects) differs, replaces it with the desired content.</summary>
     private static async Task UpsertAsync<T>(Func<Task<T>> read, T desired, Func<T, object?> content, Action<T, T> adopt,
@@ -84,6 +97,8 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
             await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken));
             await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
         }
+
+        await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleBindingAsync(name, KarmadaConstants.ExecutionSpaceFor(cluster), cancellationToken: cancellationToken));
     }
 
     private static List<V1PolicyRule> ClusterRules(string cluster) =>

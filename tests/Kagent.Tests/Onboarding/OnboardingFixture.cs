@@ -56,7 +56,11 @@ public sealed class OnboardingFixture : IAsyncLifetime
         Fleet = await Fleet.StartAsync(TestDirectories.NewRoot(_name), _members, auditedControlPlaneUsers: _auditedUsers);
         await ControlPlane.EnsureNamespaceAsync("kagent-system");
         await KubectlApplyAsync(ControlPlane, "config/rbac");
-        foreach (var member in Fleet.Members.Values) await KubectlApplyAsync(member, "config/agent/rbac.yaml");
+        foreach (var member in Fleet.Members.Values)
+        {
+            await KubectlApplyAsync(member, "config/agent/rbac.yaml");
+            await KubectlApplyAsync(member, "config/agent/work_rbac.yaml");
+        }
 
         await KubectlApplyAsync(ControlPlane, "config/apiservice/viewer_role.yaml");
 
@@ -160,7 +164,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
         return path;
     }
 
-    /// <summary>The member kubeconfig of the agent's ServiceAccount (bound by config/agent/rbac.yaml).</summary>
+    /// <summary>The member kubeconfig of the agent's ServiceAccount (bound by config/agent/rbac.yaml and work_rbac.yaml).</summary>
     public string AgentMemberKubeconfig(string member)
     {
         var path = Path.Combine(Fleet.Root, $"agent-{member}-member.kubeconfig");

@@ -1,0 +1,59 @@
+namespace Kagent.Configuration;
+
+/// <summary>
+/// Which of karmada-agent's controllers run (--controllers) and how Works are executed; the defaults here are the
+/// flags' defaults, as karmada-agent's.
+/// </summary>
+public sealed record WorkOptions
+{
+    /// <summary>karmada-agent's controller names. Kagent runs the first three; the others are accepted and have no effect here.</summary>
+    public static readonly IReadOnlyList<string> ControllerNames = ["clusterStatus", "execution", "workStatus", "serviceExport", "endpointsliceCollect", "certRotation"];
+
+    public static WorkOptions Default { get; } = new();
+
+    /// <summary>Heartbeat Lease and Cluster status.</summary>
+    public bool ClusterStatus { get; init; } = true;
+
+    /// <summary>Applying Works to the member (and removing what they applied).</summary>
+    public bool Execution { get; init; } = true;
+
+    /// <summary>Reporting manifestStatuses.</summary>
+    public bool WorkStatus { get; init; } = true;
+
+    public int ConcurrentWorkSyncs { get; init; } = 5;
+
+    public TimeSpan RateLimiterBaseDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    public TimeSpan RateLimiterMaxDelay { get; init; } = TimeSpan.FromSeconds(1000);
+
+    public double RateLimiterQps { get; init; } = 10;
+
+    public int RateLimiterBucketSize { get; init; } = 100;
+
+    public bool WorksEnabled => Execution || WorkStatus;
+
+    /// <summary>
+    /// karmada-agent's --controllers syntax: "*" for all, a name to enable it, "-name" to disable it
+    /// ("*,-execution"). Null when the list is valid, else what is wrong.
+    /// </summary>
+    public static (WorkOptions? Options, string? Problem) ParseControllers(IReadOnlyList<string> items, WorkOptions baseline)
+    {
+        if (items.Count == 0) return (null, "is empty; use * for every controller");
+        var all = items.Contains("*");
+        var enabled = new HashSet<string>(all ? ControllerNames : [], StringComparer.Ordinal);
+        foreach (var item in items.Where(i => i != "*"))
+        {
+            var name = item.TrimStart('-');
+            if (!ControllerNames.Contains(name)) return (null, $"'{name}' is not a controller; known: {string.Join(", ", ControllerNames)}");
+            if (item.StartsWith('-')) enabled.Remove(name);
+            else enabled.Add(name);
+        }
+
+        return (baseline with
+        {
+            ClusterStatus = enabled.Contains("clusterStatus"),
+            Execution = enabled.Contains("execution"),
+            WorkStatus = enabled.Contains("workStatus"),
+        }, null);
+    }
+}
