@@ -6,6 +6,10 @@
 #   hack/bench.sh hub [--clusters 1000] [--watchers 100] [--requests 500]
 #       the clusterhealths aggregated API: list latency directly and through kube-apiserver, memory, and the
 #       time for one change to reach every open watch (about 3 minutes)
+#   hack/bench.sh works [--works 2000] [--idle 60]
+#       Works built as Karmada's control plane builds them (half Deployments, half Services) created at once: time until
+#       every one is Applied with manifestStatuses, control-plane writes per Work (audit log), RSS and idle CPU before
+#       and after, idle Work writes, edit latency, deletion (about 5 minutes)
 # KAGENT_BENCH_ENV="NAME=value ..." sets environment variables for the run, after the Dockerfile's ENV lines; for example
 #   KAGENT_BENCH_ENV="DOTNET_GCName=libclrgc.so" hack/bench.sh agent --pods 20000 --idle 60
 set -euo pipefail

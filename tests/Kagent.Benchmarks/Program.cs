@@ -4,6 +4,7 @@ using Kagent.Testing.Fixtures;
 
 // kagent-bench agent [--nodes 5000] [--pods 20000,150000] [--idle 60]
 // kagent-bench hub [--clusters 1000] [--watchers 100] [--requests 500]
+// kagent-bench works [--works 2000] [--idle 60]
 var root = TestDirectories.NewRoot("bench");
 void Progress(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
 
@@ -20,6 +21,20 @@ if (args.FirstOrDefault() == "hub")
     Console.WriteLine();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"Hub memory with {hub.Clusters:N0} clusters: working set (RSS) {hub.WorkingSetMiB:0} MiB, private {hub.PrivateMiB:0} MiB; with {hub.Watchers} watches open {hub.WorkingSetWithWatchersMiB:0} MiB; peak {hub.PeakMiB:0} MiB."));
+    Cleanup();
+    return;
+}
+
+if (args.FirstOrDefault() == "works")
+{
+    var w = await new WorkBenchmark(root, Progress).RunAsync(Option("--works", 2000), TimeSpan.FromSeconds(Option("--idle", 60)));
+    Console.WriteLine("| Works | all Applied with manifestStatuses | RSS before → after | idle CPU before → after | idle Work writes/min | edit → member | Works deleted → member objects gone |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {w.Works:N0} | {w.AllAppliedSeconds:0.0} s | {w.RssBeforeMiB:0} → {w.RssAfterMiB:0} MiB (+{w.RssAfterMiB - w.RssBeforeMiB:0}) | {w.IdleMillicoresBefore:0.0} → {w.IdleMillicoresAfter:0.0} m | {w.IdleWorkWritesPerMinute} | {w.EditLatencies.Min():0.00}–{w.EditLatencies.Max():0.00} s | {w.Deleted} in {w.DeleteSeconds:0.0} s |"));
+    Console.WriteLine();
+    Console.WriteLine($"Control-plane writes by the agent while the {w.Works:N0} Works applied (audit log), {w.ControlPlaneWrites.Values.Sum() / (double)w.Works:0.00} per Work:");
+    foreach (var (what, count) in w.ControlPlaneWrites.OrderByDescending(kv => kv.Value)) Console.WriteLine($"- {what}: {count}");
     Cleanup();
     return;
 }

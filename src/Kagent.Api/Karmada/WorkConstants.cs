@@ -45,6 +45,11 @@ public static class WorkConstants
     public const string ConditionApplied = "Applied";
     public const string ConditionDispatching = "Dispatching";
 
+    /// <summary>Kagent's own: whether ResourceInterpreterCustomization scripts ran (written only once one failed).</summary>
+    public const string ConditionInterpreted = "Interpreted";
+    public const string ReasonInterpreted = "InterpretedSuccessful";
+    public const string MessageInterpreted = "Every customized interpretation ran";
+
     public const string ReasonAppliedSuccessful = "AppliedSuccessful";
     public const string ReasonAppliedFailed = "AppliedFailed";
     public const string ReasonDispatching = "Dispatching";

@@ -46,17 +46,19 @@ public static class AgentRole
         });
     }
 
-    /// <summary>Work execution: the Work controller on karmada-es-&lt;cluster&gt;, its finalizer, and the member watches that feed it.</summary>
+    /// <summary>Work execution: the Work controller on karmada-es-&lt;cluster&gt;, its finalizer, the member watches that feed it and the interpreter customizations it applies.</summary>
     private static void AddWorkExecution(IServiceCollection services, OperatorBuilder leaderServices, AgentOptions options)
     {
         services.AddSingleton<ControllerTrigger<Work>>();
         services.AddSingleton<Works.MemberResources>();
         services.AddSingleton<Works.ManifestApplier>();
+        services.AddSingleton<Works.Customizations.ResourceInterpreter>();
         services.AddSingleton<Works.WorkEvents>();
         services.AddSingleton(sp => new EventRecorder(sp.GetRequiredKeyedService<KubeClient>(ClusterNames.Karmada),
             new EventRecorderOptions { Component = "execution-controller" }, sp.GetRequiredService<ILogger<EventRecorder>>()));
         leaderServices
             .AddLeaderService<Works.MemberObjectWatches>()
+            .AddLeaderService<Works.Customizations.InterpreterCustomizations>()
             .AddController<Works.WorkController, Work>(new ControllerOptions
             {
                 ClientName = ClusterNames.Karmada,

@@ -309,11 +309,11 @@ public sealed class ApiServer : IAsyncDisposable
     }
 
     /// <summary>An HTTP handler that reaches this server as an identity, by client certificate.</summary>
-    public HttpClientHandler HandlerFor(string user, params string[] groups) =>
+    public SocketsHttpHandler HandlerFor(string user, params string[] groups) =>
         TrustedHandler.For(ServingCa.Certificate, ClientCa.IssueClient(user, groups).ToClientCertificate());
 
     /// <summary>An HTTP handler that trusts exactly this server's serving CA.</summary>
-    public HttpClientHandler TrustingHandler() => TrustedHandler.For(ServingCa.Certificate);
+    public SocketsHttpHandler TrustingHandler() => TrustedHandler.For(ServingCa.Certificate);
 
     private KubeClient CreateClient(string user, Credentials credentials, string? url = null)
     {

@@ -185,6 +185,89 @@ public sealed class WorkExecutionTests(OnboardingFixture onboarding) : IAsyncLif
     }
 
     [Fact]
+    public async Task Objects_already_as_the_work_says_are_taken_over_and_a_restarted_agent_writes_nothing()
+    {
+        await Works.CreateAsync(KarmadaWorks.Create(Cluster, $"{_ns}-namespace", KarmadaWorks.Namespace(_ns)));
+        await WaitAppliedAsync($"{_ns}-namespace");
+
+        // As karmada-agent left it: the member object created from the manifest, before Kagent runs the Work.
+        var work = KarmadaWorks.Create(Cluster, "inherited", KarmadaWorks.ConfigMap(_ns, "inherited", "v1"));
+        using (await MemberAdmin.SendAsync(HttpMethod.Post, $"api/v1/namespaces/{_ns}/configmaps", work.Spec.Workload!.Manifests![0]))
+        {
+        }
+
+        var before = (await MemberAdmin.CoreV1.ReadNamespacedConfigMapAsync("inherited", _ns)).Metadata.ResourceVersion;
+        await Works.CreateAsync(work);
+        var applied = await WaitWorkAsync("inherited", w => Condition(w, WorkConstants.ConditionApplied)?.Status == "True" && w.Status.ManifestStatuses is { Count: 1 }, "inherited Work applied");
+        Assert.Equal(before, (await MemberAdmin.CoreV1.ReadNamespacedConfigMapAsync("inherited", _ns)).Metadata.ResourceVersion);
+
+        // A new agent process reconciles every Work again: no member write, no status write.
+        _agent!.Dispose();
+        var metricsPort = FreePort.Next();
+        _agent = onboarding.StartAgent(Cluster, Member, "--cluster-api-endpoint", onboarding.Fleet.Member(Member).Server.Url,
+            "--metrics-bind-address", $"127.0.0.1:{metricsPort}", "--leader-elect-lease-duration", "4s", "--leader-elect-renew-deadline", "3s", "--leader-elect-retry-period", "500ms");
+        var works = (await Works.ListAsync(ExecutionSpace)).Items.Count;
+        await Eventually.TrueAsync(async () => (await Kagent.Testing.Metrics.MetricsScrape.FetchAsync(metricsPort)).Value("kagent_reconciles_total", ("controller", "Work"), ("result", "success")) >= works,
+            Timeout, () => "restarted agent reconciled every Work\n" + AgentLog());
+        Assert.Equal(before, (await MemberAdmin.CoreV1.ReadNamespacedConfigMapAsync("inherited", _ns)).Metadata.ResourceVersion);
+        Assert.Equal(applied.Metadata.ResourceVersion, (await Works.GetAsync("inherited", ExecutionSpace))!.Metadata.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task Resource_interpreter_customizations_change_what_works_report_and_a_bad_script_is_reported_within_its_bound()
+    {
+        var customizations = new EntityClient<ResourceInterpreterCustomization>(onboarding.ControlPlane.Admin);
+        var customization = new ResourceInterpreterCustomization
+        {
+            Metadata = new V1ObjectMeta { Name = $"works-test-{_ns}" },
+            Spec = new ResourceInterpreterCustomizationSpec
+            {
+                Target = new CustomizationTarget { ApiVersion = "apps/v1", Kind = "Deployment" },
+                Customizations = new CustomizationRules
+                {
+                    HealthInterpretation = new LuaScriptRule { LuaScript = "function InterpretHealth(observedObj) return observedObj.spec.replicas == 3 end" },
+                    StatusReflection = new LuaScriptRule { LuaScript = "function ReflectStatus(observedObj) return { wanted = observedObj.spec.replicas, source = 'lua' } end" },
+                },
+            },
+        };
+        await customizations.CreateAsync(customization);
+        try
+        {
+            await Works.CreateAsync(KarmadaWorks.Create(Cluster, $"{_ns}-namespace", KarmadaWorks.Namespace(_ns)));
+            await Works.CreateAsync(KarmadaWorks.Create(Cluster, "scripted", KarmadaWorks.Deployment(_ns, "scripted", 3)));
+            await Works.CreateAsync(KarmadaWorks.Create(Cluster, "plain", KarmadaWorks.ConfigMap(_ns, "plain", "v1")));
+
+            // No controller runs in the member, so the built-in rule would say Unhealthy; the script says Healthy.
+            var scripted = await WaitWorkAsync("scripted", w => w.Status.ManifestStatuses?.SingleOrDefault()?.Health == WorkConstants.Healthy, "Healthy by the script");
+            var reflected = scripted.Status.ManifestStatuses![0].Status!;
+            Assert.Equal((3L, "lua", 2), ((long)reflected["wanted"]!, (string?)reflected["source"], reflected.Count));
+
+            // A script that never ends: Unknown health and the Interpreted condition say why, within the bound.
+            var current = (await customizations.GetAsync(customization.Metadata.Name))!;
+            current.Spec.Customizations.HealthInterpretation = new LuaScriptRule { LuaScript = "function InterpretHealth(observedObj) while true do end end" };
+            await customizations.ReplaceAsync(current);
+            var failing = await WaitWorkAsync("scripted", w => w.Status.ManifestStatuses?.SingleOrDefault()?.Health == WorkConstants.HealthUnknown, "Unknown after the looping script");
+            var interpreted = Condition(failing, WorkConstants.ConditionInterpreted)!;
+            Assert.Equal(("False", "InterpretHealthFailed"), (interpreted.Status, interpreted.Reason));
+            Assert.Contains("exceeded its time limit of 1s", interpreted.Message);
+            Assert.Contains($"ResourceInterpreterCustomization {customization.Metadata.Name}", interpreted.Message);
+            Assert.Equal("True", Condition(failing, WorkConstants.ConditionApplied)!.Status);
+
+            // Other Works are not held up.
+            var plain = (await Works.GetAsync("plain", ExecutionSpace))!;
+            Assert.Equal("True", Condition(plain, WorkConstants.ConditionApplied)?.Status);
+        }
+        finally
+        {
+            await customizations.DeleteAsync(customization.Metadata.Name);
+        }
+
+        // Without the customization the built-in rules answer again, and the condition turns True.
+        var restored = await WaitWorkAsync("scripted", w => w.Status.ManifestStatuses?.SingleOrDefault()?.Health == WorkConstants.Unhealthy, "built-in rule again");
+        Assert.Equal("True", Condition(restored, WorkConstants.ConditionInterpreted)!.Status);
+    }
+
+    [Fact]
     public async Task An_agent_reaches_the_works_of_its_own_execution_namespace_only()
     {
         const string other = "karmada-es-works-other";

@@ -51,6 +51,15 @@ public sealed class LocalUpScriptTests
 
             using var member1 = Kubeconfig.ClientFrom(Path.Combine(dir, "member1.kubeconfig"));
             Assert.Equal(2, (await member1.CoreV1.ListNodeAsync()).Items.Count);
+
+            // The README's Work: applied to the control plane, it lands in member1 through member1's agent.
+            var applied = await ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl,
+                ["--kubeconfig", Path.Combine(dir, "karmada.kubeconfig"), "apply", "-f", Path.Combine(root, "config/samples/work-nginx.yaml")], TimeSpan.FromSeconds(30));
+            Assert.True(applied.ExitCode == 0, applied.Output);
+            await Eventually.MatchAsync(() => ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl,
+                ["--kubeconfig", Path.Combine(dir, "karmada.kubeconfig"), "get", "works", "-n", "karmada-es-member1"], TimeSpan.FromSeconds(30)),
+                r => r.ExitCode == 0 && System.Text.RegularExpressions.Regex.IsMatch(r.StandardOutput, @"nginx-7b9c5d8f6c\s+Deployment\s+True"), TimeSpan.FromSeconds(60), "kubectl get works shows the Work applied");
+            Assert.Equal(2, (await member1.AppsV1.ReadNamespacedDeploymentAsync("nginx", "shop")).Spec.Replicas);
             foreach (var log in new[] { "kagent-hub.log", "kagent-agent-member1.log", "kagent-agent-member2.log", "karmada-kube-apiserver.log" })
             {
                 Assert.True(File.Exists(Path.Combine(dir, "logs", log)), $"missing log {log}");

@@ -157,6 +157,11 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         var rbac = Admin.RbacAuthorizationV1;
         var granted = Permission.Expand((await rbac.ReadClusterRoleAsync(name)).Rules, null);
         foreach (var ns in Namespaces) granted.AddRange(Permission.Expand((await rbac.ReadNamespacedRoleAsync(name, ns)).Rules, ns));
+
+        // The Work role, bound in the cluster's execution namespace only.
+        var executionSpace = KarmadaConstants.ExecutionSpaceFor(Name);
+        var workBinding = await rbac.ReadNamespacedRoleBindingAsync(name, executionSpace);
+        granted.AddRange(Permission.Expand((await rbac.ReadClusterRoleAsync(workBinding.RoleRef.Name)).Rules, executionSpace));
         return granted;
     }
 }

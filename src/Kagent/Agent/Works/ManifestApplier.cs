@@ -24,13 +24,14 @@ public sealed record ManifestResult(int Ordinal, ManifestTarget? Target, JsonObj
 /// Creates, updates and removes the member object of one manifest (pkg/controllers/execution and
 /// pkg/util/objectwatcher): a missing object is created as the manifest says; an existing one is updated only if
 /// Karmada manages it (its karmada.io/managed label, or annotations naming this Work) or the manifest asks to take it
-/// over (work.karmada.io/conflict-resolution: overwrite), keeping what <see cref="Retention"/> keeps, and only when
+/// over (work.karmada.io/conflict-resolution: overwrite), keeping what retention keeps (<see cref="Customizations.ResourceInterpreter"/>), and only when
 /// the member's object differs from what would be written. The API server's refusal is the error.
 /// </summary>
 public sealed class ManifestApplier(
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
     MemberResources resources,
     MemberObjectWatches watches,
+    Customizations.ResourceInterpreter interpreter,
     AgentOptions options)
 {
     /// <summary>Versions of what this process last wrote or found up to date: (what was desired, the member's generation or resourceVersion).</summary>
@@ -67,7 +68,7 @@ public sealed class ManifestApplier(
                                                $"{WorkConstants.ConflictResolutionAnnotation} strategy value is empty, Karmada will not manage this resource");
             }
 
-            var desired = Retention.Apply(manifest, live);
+            var desired = interpreter.Retain(manifest, live);
             if (UpToDate(target, manifest, desired, live))
             {
                 Record(target, manifest, live);
@@ -82,6 +83,10 @@ public sealed class ManifestApplier(
         catch (HttpOperationException e)
         {
             return Failed(ordinal, target, ApiMessage(e));
+        }
+        catch (Customizations.LuaScriptException e)
+        {
+            return Failed(ordinal, target, $"{target}: {e.Message}");
         }
     }
 

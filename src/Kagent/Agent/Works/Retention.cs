@@ -10,8 +10,11 @@ namespace Kagent.Agent.Works;
 /// </summary>
 public static class Retention
 {
-    /// <summary>The object to write: <paramref name="desired"/> (a copy) with what it keeps of <paramref name="live"/>.</summary>
-    public static JsonObject Apply(JsonObject desired, JsonObject live)
+    /// <summary>The object to write: <paramref name="desired"/> (a copy) with what it keeps of <paramref name="live"/>, by the built-in rules.</summary>
+    public static JsonObject Apply(JsonObject desired, JsonObject live) => ApplyKind(ApplyGeneric(desired, live), live);
+
+    /// <summary>What every kind keeps: the server's metadata and the labels and annotations others added (a copy of <paramref name="desired"/>).</summary>
+    public static JsonObject ApplyGeneric(JsonObject desired, JsonObject live)
     {
         var result = desired.DeepClone().AsObject();
         var metadata = result["metadata"] as JsonObject ?? new JsonObject();
@@ -24,8 +27,14 @@ public static class Retention
 
         KeepForeignKeys(metadata, live, "labels", WorkConstants.ManagedLabelsAnnotation);
         KeepForeignKeys(metadata, live, "annotations", WorkConstants.ManagedAnnotationsAnnotation);
-        RetainKind(result, live);
         return result;
+    }
+
+    /// <summary>The built-in rule of the object's kind, applied in place to an object that already had the generic retention.</summary>
+    public static JsonObject ApplyKind(JsonObject retained, JsonObject live)
+    {
+        RetainKind(retained, live);
+        return retained;
     }
 
     /// <summary>Keys the member has and the manifest does not are kept, except those the control plane listed as its own (it dropped them).</summary>

@@ -21,6 +21,7 @@ namespace Kagent.Agent.Works;
 /// </summary>
 public sealed class WorkController(
     ManifestApplier applier,
+    Customizations.ResourceInterpreter interpreter,
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient controlPlane,
     WorkEvents events,
     AgentOptions options,
@@ -28,13 +29,15 @@ public sealed class WorkController(
 {
     public async Task<ReconciliationResult<Work>> ReconcileAsync(Work work, CancellationToken cancellationToken)
     {
+        await interpreter.WaitReadyAsync(cancellationToken);
         var dispatch = work.Spec.SuspendDispatching != true && options.Works.Execution;
         var manifests = work.Spec.Workload?.Manifests ?? [];
         var results = new List<ManifestResult>(manifests.Count);
         for (var i = 0; i < manifests.Count; i++) results.Add(await applier.ApplyAsync(work, i, manifests[i], dispatch, cancellationToken));
 
         var failures = results.Where(r => r.Outcome == ApplyOutcome.Failed).ToList();
-        var status = NextStatus(work, results, failures, dispatch);
+        var interpreted = results.Where(r => r.Live is not null && r.Target is not null).Select(r => (Result: r, Status: interpreter.Interpret(r.Live!))).ToList();
+        var status = NextStatus(work, results, failures, interpreted, dispatch);
         if (!KubeJson.SameOnWire(work.Status, status))
         {
             var before = Conditions.Find(work.Status.Conditions, WorkConstants.ConditionDispatching)?.Status;
@@ -46,12 +49,14 @@ public sealed class WorkController(
         }
 
         await events.AppliedAsync(work, results, cancellationToken);
+        await events.InterpretedAsync(work, interpreted.Select(i => i.Status), cancellationToken);
         return failures.Count == 0
             ? ReconciliationResult<Work>.Success(work)
             : ReconciliationResult<Work>.Failure(work, AppliedMessage(results.Count, failures));
     }
 
-    private WorkStatus NextStatus(Work work, List<ManifestResult> results, List<ManifestResult> failures, bool dispatch)
+    private WorkStatus NextStatus(Work work, List<ManifestResult> results, List<ManifestResult> failures,
+        List<(ManifestResult Result, InterpretedStatus Status)> interpreted, bool dispatch)
     {
         var status = KubeJson.Clone(work.Status);
         var now = time.GetUtcNow().UtcDateTime;
@@ -67,8 +72,21 @@ public sealed class WorkController(
 
         if (options.Works.WorkStatus)
         {
-            var entries = results.Where(r => r.Live is not null && r.Target is not null).Select(Entry).ToList();
+            var entries = interpreted.Select(i => Entry(i.Result, i.Status)).ToList();
             status.ManifestStatuses = entries.Count > 0 ? entries : null;
+
+            // A customization's script that fails says so on the Work (and the health is Unknown); the condition
+            // appears only once a script has failed, and turns True when they all run again.
+            var problems = interpreted.Where(i => i.Status.Problem is not null).Select(i => i.Status).ToList();
+            if (problems.Count > 0)
+            {
+                status.Conditions = Conditions.Set(status.Conditions, WorkConstants.ConditionInterpreted, false, problems[0].ProblemReason!,
+                    string.Join("; ", problems.Select(p => p.Problem)), null, now);
+            }
+            else if (Conditions.Find(status.Conditions, WorkConstants.ConditionInterpreted) is not null)
+            {
+                status.Conditions = Conditions.Set(status.Conditions, WorkConstants.ConditionInterpreted, true, WorkConstants.ReasonInterpreted, WorkConstants.MessageInterpreted, null, now);
+            }
         }
 
         return status;
@@ -82,10 +100,9 @@ public sealed class WorkController(
         return $"Failed to apply all manifests ({total - failures.Count}/{total}): {aggregate}";
     }
 
-    private static ManifestStatus Entry(ManifestResult result)
+    private static ManifestStatus Entry(ManifestResult result, InterpretedStatus interpreted)
     {
         var target = result.Target!;
-        var interpreted = WorkloadInterpreter.Interpret(result.Live!);
         return new ManifestStatus
         {
             Identifier = new ResourceIdentifier
@@ -144,6 +161,15 @@ public sealed class WorkEvents(EventRecorder recorder, AgentOptions options)
         {
             // An update, or a re-creation of something applied before: drift put back, or a changed Work applied.
             await recorder.NormalAsync(Reference(work), WorkConstants.EventSyncSucceed, $"Sync work({work_}) to cluster({options.ClusterName}) successful.", cancellationToken);
+        }
+    }
+
+    /// <summary>Karmada's Warning events for a customized rule that failed (one per distinct reason).</summary>
+    public async Task InterpretedAsync(Work work, IEnumerable<InterpretedStatus> statuses, CancellationToken cancellationToken)
+    {
+        foreach (var failed in statuses.Where(s => s.Problem is not null).DistinctBy(s => s.ProblemReason))
+        {
+            await recorder.WarningAsync(Reference(work), failed.ProblemReason!, failed.Problem!, cancellationToken);
         }
     }
 

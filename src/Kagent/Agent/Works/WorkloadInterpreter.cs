@@ -3,8 +3,11 @@ using Kagent.Api.Karmada;
 
 namespace Kagent.Agent.Works;
 
-/// <summary>What a member object reports in its Work's manifestStatuses: the reflected status and the health.</summary>
-public sealed record InterpretedStatus(JsonObject? Status, string Health);
+/// <summary>
+/// What a member object reports in its Work's manifestStatuses: the reflected status and the health; and when a
+/// customized rule failed, Karmada's event reason (ReflectStatusFailed, InterpretHealthFailed) and the error.
+/// </summary>
+public sealed record InterpretedStatus(JsonObject? Status, string Health, string? ProblemReason = null, string? Problem = null);
 
 /// <summary>
 /// Karmada's default interpreters on the agent's side (pkg/resourceinterpreter/default/native: reflectstatus.go and
