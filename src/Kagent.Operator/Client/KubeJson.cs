@@ -26,6 +26,14 @@ public static class KubeJson
     /// <summary>Whether two objects would look the same on the wire (what "changed" means before a write).</summary>
     public static bool SameOnWire<T>(T a, T b) => Serialize(a) == Serialize(b);
 
+    /// <summary>
+    /// Whether two objects hold the same JSON, whatever the order of object keys: the API server stores the
+    /// schemaless parts of a custom resource (a reflected status) with its keys sorted, so text comparison would see
+    /// a change where there is none.
+    /// </summary>
+    public static bool SameContent<T>(T a, T b) =>
+        System.Text.Json.Nodes.JsonNode.DeepEquals(JsonSerializer.SerializeToNode(a, Options), JsonSerializer.SerializeToNode(b, Options));
+
     private static JsonSerializerOptions Capture()
     {
         JsonSerializerOptions? captured = null;

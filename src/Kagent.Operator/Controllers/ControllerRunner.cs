@@ -41,7 +41,7 @@ internal sealed class ControllerRunner<TEntity, TController>(
     {
         using var queue = new WorkQueue<string>(options.Queue);
         var watcher = new ResourceWatcher<TEntity>(client, ResourcePath.For<TEntity>(options.Namespace),
-            options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector }, logger: logger);
+            options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector }, CacheTransforms.WithoutManagedFields, logger);
         watcher.Subscribe(change => OnChange(change, queue));
         using var triggered = services.GetService<ControllerTrigger<TEntity>>()?.Subscribe(key =>
         {

@@ -201,6 +201,14 @@ public sealed class WorkExecutionTests(OnboardingFixture onboarding) : IAsyncLif
         var applied = await WaitWorkAsync("inherited", w => Condition(w, WorkConstants.ConditionApplied)?.Status == "True" && w.Status.ManifestStatuses is { Count: 1 }, "inherited Work applied");
         Assert.Equal(before, (await MemberAdmin.CoreV1.ReadNamespacedConfigMapAsync("inherited", _ns)).Metadata.ResourceVersion);
 
+        // A Deployment with a reflected status: the control plane stores it with its keys sorted, which is no change.
+        await Works.CreateAsync(KarmadaWorks.Create(Cluster, "rolled-out", KarmadaWorks.Deployment(_ns, "rolled-out", 1)));
+        await WaitAppliedAsync("rolled-out");
+        var deployment = await MemberAdmin.AppsV1.ReadNamespacedDeploymentAsync("rolled-out", _ns);
+        deployment.Status = new V1DeploymentStatus { Replicas = 1, UpdatedReplicas = 1, ReadyReplicas = 1, AvailableReplicas = 1, ObservedGeneration = deployment.Metadata.Generation };
+        await MemberAdmin.AppsV1.ReplaceNamespacedDeploymentStatusAsync(deployment, "rolled-out", _ns);
+        var rolledOut = await WaitWorkAsync("rolled-out", w => w.Status.ManifestStatuses?.SingleOrDefault()?.Health == WorkConstants.Healthy, "rolled-out Healthy");
+
         // A new agent process reconciles every Work again: no member write, no status write.
         _agent!.Dispose();
         var metricsPort = FreePort.Next();
@@ -211,6 +219,7 @@ public sealed class WorkExecutionTests(OnboardingFixture onboarding) : IAsyncLif
             Timeout, () => "restarted agent reconciled every Work\n" + AgentLog());
         Assert.Equal(before, (await MemberAdmin.CoreV1.ReadNamespacedConfigMapAsync("inherited", _ns)).Metadata.ResourceVersion);
         Assert.Equal(applied.Metadata.ResourceVersion, (await Works.GetAsync("inherited", ExecutionSpace))!.Metadata.ResourceVersion);
+        Assert.Equal(rolledOut.Metadata.ResourceVersion, (await Works.GetAsync("rolled-out", ExecutionSpace))!.Metadata.ResourceVersion);
     }
 
     [Fact]

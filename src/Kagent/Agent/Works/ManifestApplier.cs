@@ -34,7 +34,7 @@ public sealed class ManifestApplier(
     Customizations.ResourceInterpreter interpreter,
     AgentOptions options)
 {
-    /// <summary>Versions of what this process last wrote or found up to date: (what was desired, the member's generation or resourceVersion).</summary>
+    /// <summary>What this process last wrote or found up to date: (a hash of the manifest, the member's generation or resourceVersion).</summary>
     private readonly ConcurrentDictionary<string, (string Desired, string Version)> _applied = new();
 
     public async Task<ManifestResult> ApplyAsync(Work work, int ordinal, JsonObject manifest, bool dispatch, CancellationToken cancellationToken)
@@ -150,12 +150,14 @@ public sealed class ManifestApplier(
         (comparable["metadata"] as JsonObject)?.Remove("resourceVersion");
         if (JsonPaths.IsSubsetOf(comparable, live)) return true;
         return _applied.TryGetValue(target.ToString(), out var applied)
-               && applied.Desired == manifest.ToJsonString()
+               && applied.Desired == Fingerprint(manifest)
                && applied.Version == VersionOf(live)
                && JsonPaths.IsSubsetOf(comparable["metadata"], live["metadata"]);
     }
 
-    private void Record(ManifestTarget target, JsonObject manifest, JsonObject live) => _applied[target.ToString()] = (manifest.ToJsonString(), VersionOf(live));
+    private void Record(ManifestTarget target, JsonObject manifest, JsonObject live) => _applied[target.ToString()] = (Fingerprint(manifest), VersionOf(live));
+
+    private static string Fingerprint(JsonObject manifest) => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString())));
 
     private static string VersionOf(JsonObject live) =>
         live.Long("metadata.generation") is { } generation and not 0 ? $"gen:{generation}" : $"rv:{live.String("metadata.resourceVersion")}";

@@ -53,7 +53,7 @@ public sealed class MemberObjectWatches(
         _watchers.GetOrAdd(resource.Collection().Collection, path =>
         {
             var watcher = new ResourceWatcher<UnstructuredObject>(member, resource.Collection(),
-                new ResourceWatcherOptions { LabelSelector = $"{WorkConstants.ManagedLabel}={WorkConstants.ManagedLabelValue}" }, logger: logger);
+                new ResourceWatcherOptions { LabelSelector = $"{WorkConstants.ManagedLabel}={WorkConstants.ManagedLabelValue}" }, CacheTransforms.WithoutManagedFields, logger);
             watcher.Subscribe(OnChange);
             _ = watcher.RunAsync(_lifetime.Token);
             logger.LogInformation("Watching Karmada-managed {Resource} in the member", resource.Collection().Resource);

@@ -38,7 +38,7 @@ public sealed class WorkController(
         var failures = results.Where(r => r.Outcome == ApplyOutcome.Failed).ToList();
         var interpreted = results.Where(r => r.Live is not null && r.Target is not null).Select(r => (Result: r, Status: interpreter.Interpret(r.Live!))).ToList();
         var status = NextStatus(work, results, failures, interpreted, dispatch);
-        if (!KubeJson.SameOnWire(work.Status, status))
+        if (!KubeJson.SameContent(work.Status, status))
         {
             var before = Conditions.Find(work.Status.Conditions, WorkConstants.ConditionDispatching)?.Status;
             var written = KubeJson.Clone(work);

@@ -36,8 +36,8 @@ public sealed class ClusterHealthMonitor : BackgroundService
         _time = time;
         _logger = logger;
         _clusters = new ResourceWatcher<Cluster>(client, ResourcePath.For<Cluster>(), transform: WithoutBulk, logger: logger);
-        _leases = new ResourceWatcher<V1Lease>(client, new ResourcePath("coordination.k8s.io", "v1", "leases", KarmadaConstants.ClusterNamespace), transform: WithoutManagedFields, logger: logger);
-        _registrations = new ResourceWatcher<ClusterRegistration>(client, ResourcePath.For<ClusterRegistration>(), transform: WithoutManagedFields, logger: logger);
+        _leases = new ResourceWatcher<V1Lease>(client, new ResourcePath("coordination.k8s.io", "v1", "leases", KarmadaConstants.ClusterNamespace), transform: CacheTransforms.WithoutManagedFields, logger: logger);
+        _registrations = new ResourceWatcher<ClusterRegistration>(client, ResourcePath.For<ClusterRegistration>(), transform: CacheTransforms.WithoutManagedFields, logger: logger);
         _clusters.Subscribe(change => Recompute(change.Object.Metadata.Name));
         _leases.Subscribe(change =>
         {
@@ -169,11 +169,5 @@ public sealed class ClusterHealthMonitor : BackgroundService
         cluster.Metadata.ManagedFields = null;
         cluster.Metadata.Annotations = null;
         return cluster;
-    }
-
-    private static T WithoutManagedFields<T>(T obj) where T : k8s.IKubernetesObject<V1ObjectMeta>
-    {
-        obj.Metadata.ManagedFields = null;
-        return obj;
     }
 }
