@@ -71,8 +71,9 @@ public sealed class WorkBenchmark(string root, Action<string> progress)
         await workClient.CreateAsync(KarmadaWorks.Create(Member, "bench-namespace", KarmadaWorks.Namespace(Namespace)));
         await Eventually.TrueAsync(async () => Applied(await workClient.GetAsync("bench-namespace", executionSpace)), TimeSpan.FromMinutes(1), "namespace Work applied");
 
+        // As long a settling time as after the Works (its first 30 s the process still compiles and sizes its heap).
         progress($"idle before: {idleWindow.TotalSeconds:0}s");
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(30));
         sampler.StartWindow();
         await Task.Delay(idleWindow);
         sampler.EndWindow();

@@ -7,6 +7,8 @@ public static class Conditions
 {
     public static IList<V1Condition> Set(IList<V1Condition>? conditions, string type, bool status, string reason, string message, long? observedGeneration, DateTime now)
     {
+        // metav1.Time carries whole seconds (RFC 3339 without fractions), as Kubernetes and Karmada write it.
+        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         var list = conditions?.ToList() ?? [];
         var value = status ? "True" : "False";
         var existing = list.FirstOrDefault(c => c.Type == type);

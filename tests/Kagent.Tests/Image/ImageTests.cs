@@ -39,7 +39,7 @@ public sealed class ImageTests
         Assert.Matches(@"^USER [1-9]\d*$", lines.Last(l => l.StartsWith("USER ")));
         Assert.Equal("ENTRYPOINT [\"/app/kagent\"]", lines.Last(l => l.StartsWith("ENTRYPOINT")));
         // The runtime settings docs/benchmarks.md measured, one per line (hack/bench.sh reads them from here).
-        foreach (var setting in new[] { "DOTNET_TC_CallCountThreshold=2000", "DOTNET_GCgen0size=0x100000", "MALLOC_ARENA_MAX=2" })
+        foreach (var setting in new[] { "DOTNET_TC_CallCountThreshold=2000", "DOTNET_GCgen0size=0x100000", "MALLOC_ARENA_MAX=2", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" })
             Assert.Contains($"ENV {setting}", lines);
     }
 }
