@@ -152,15 +152,15 @@ public sealed class WorkEvents(EventRecorder recorder, AgentOptions options)
 
     public async Task AppliedAsync(Work work, IReadOnlyList<ManifestResult> results, CancellationToken cancellationToken)
     {
-        var work_ = $"{work.Metadata.NamespaceProperty}/{work.Metadata.Name}";
+        var key = $"{work.Metadata.NamespaceProperty}/{work.Metadata.Name}";
         if (results.FirstOrDefault(r => r.Outcome == ApplyOutcome.Failed) is { } failed)
         {
-            await recorder.WarningAsync(Reference(work), WorkConstants.EventSyncFailed, $"Failed to sync work({work_}) to cluster({options.ClusterName}), err: {failed.Error}", cancellationToken);
+            await recorder.WarningAsync(Reference(work), WorkConstants.EventSyncFailed, $"Failed to sync work({key}) to cluster({options.ClusterName}), err: {failed.Error}", cancellationToken);
         }
         else if (results.Any(r => r.Outcome == ApplyOutcome.Updated) || (results.Any(r => r.Outcome == ApplyOutcome.Created) && IsApplied(work)))
         {
             // An update, or a re-creation of something applied before: drift put back, or a changed Work applied.
-            await recorder.NormalAsync(Reference(work), WorkConstants.EventSyncSucceed, $"Sync work({work_}) to cluster({options.ClusterName}) successful.", cancellationToken);
+            await recorder.NormalAsync(Reference(work), WorkConstants.EventSyncSucceed, $"Sync work({key}) to cluster({options.ClusterName}) successful.", cancellationToken);
         }
     }
 
