@@ -126,7 +126,7 @@ public sealed class LuaSandboxTests
         // Health from a-deployments, status from b-deployments (rules merge by name); nested empty arrays removed.
         var interpreted = interpreter.Interpret(deployment);
         Assert.Equal(WorkConstants.Healthy, interpreted.Health);
-        Assert.Equal("""{"replicas":2,"nested":{}}""", interpreted.Status!.ToJsonString());
+        Assert.Equal("""{"nested":{},"replicas":2}""", interpreted.Status!.ToJsonString());
 
         // Retain: what the script kept; {} where desired or observed had {}.
         var desired = JsonNode.Parse("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2}}""")!.AsObject();

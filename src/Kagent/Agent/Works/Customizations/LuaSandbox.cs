@@ -184,8 +184,9 @@ public static class LuaSandbox
 
         var isArray = entries.All(e => e.Key is long) && entries.Select(e => (long)e.Key).Order().SequenceEqual(Enumerable.Range(1, entries.Count).Select(i => (long)i));
         if (isArray) return new JsonArray(entries.OrderBy(e => (long)e.Key).Select(e => e.Value).ToArray());
+        // Keys sorted, as Karmada's Go encoder writes a map: Lua's own order varies from one run to the next.
         var obj = new JsonObject();
-        foreach (var (key, value) in entries) obj[key.ToString()!] = value;
+        foreach (var (key, value) in entries.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal)) obj[key.ToString()!] = value;
         return obj;
     }
 
