@@ -71,7 +71,9 @@ public static class AgentRole
                     RetryQps = options.Works.RateLimiterQps,
                     RetryBurst = options.Works.RateLimiterBucketSize,
                 },
-            })
-            .AddFinalizer<Works.WorkFinalizer, Work>(WorkConstants.ExecutionFinalizer, attach: false);
+            });
+
+        // Removing what a deleted Work applied is execution's too.
+        if (options.Works.Execution) leaderServices.AddFinalizer<Works.WorkFinalizer, Work>(WorkConstants.ExecutionFinalizer, attach: false);
     }
 }

@@ -57,9 +57,14 @@ public sealed class WorkController(
     {
         var status = KubeJson.Clone(work.Status);
         var now = time.GetUtcNow().UtcDateTime;
-        status.Conditions = dispatch || !options.Works.Execution
-            ? Conditions.Set(status.Conditions, WorkConstants.ConditionDispatching, true, WorkConstants.ReasonDispatching, WorkConstants.MessageDispatching, null, now)
-            : Conditions.Set(status.Conditions, WorkConstants.ConditionDispatching, false, WorkConstants.ReasonSuspendDispatching, WorkConstants.MessageSuspended, null, now);
+        // Dispatching and Applied belong to execution (--controllers=-execution leaves them to whoever executes).
+        if (options.Works.Execution)
+        {
+            status.Conditions = dispatch
+                ? Conditions.Set(status.Conditions, WorkConstants.ConditionDispatching, true, WorkConstants.ReasonDispatching, WorkConstants.MessageDispatching, null, now)
+                : Conditions.Set(status.Conditions, WorkConstants.ConditionDispatching, false, WorkConstants.ReasonSuspendDispatching, WorkConstants.MessageSuspended, null, now);
+        }
+
         if (dispatch)
         {
             status.Conditions = failures.Count == 0
