@@ -12,6 +12,7 @@
 #       and after, idle Work writes, edit latency, deletion (about 5 minutes)
 # KAGENT_BENCH_ENV="NAME=value ..." sets environment variables for the run, after the Dockerfile's ENV lines; for example
 #   KAGENT_BENCH_ENV="DOTNET_GCName=libclrgc.so" hack/bench.sh agent --pods 20000 --idle 60
+#   KAGENT_BENCH_AGENT_ARGS="--v=4" hack/bench.sh works --works 200   (extra agent flags: --v=4 logs each request)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KAGENT_ENVTEST_BIN="$(hack/envtest.sh)"

@@ -60,7 +60,7 @@ public sealed class WorkBenchmark(string root, Action<string> progress)
         await File.WriteAllTextAsync(agentKubeconfig, controlPlane.Server.KubeconfigFor(AgentUser, "system:masters"));
         using var agent = KagentProcess.Start("agent", ["agent", "--cluster-name", Member,
             "--karmada-kubeconfig", agentKubeconfig, "--kubeconfig", member.Server.WriteKubeconfig("admin.kubeconfig"),
-            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--leader-elect=false"], Path.Combine(root, "agent.log"));
+            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", .. ExtraAgentArguments()], Path.Combine(root, "agent.log"));
         using var sampler = new ProcessSampler(agent.Pid);
         var registrations = new EntityClient<ClusterRegistration>(controlPlane.Admin);
         await Eventually.TrueAsync(async () => (await registrations.GetAsync(Member))?.Status.Phase == OnboardingConstants.PhaseRegistered,
@@ -134,6 +134,7 @@ public sealed class WorkBenchmark(string root, Action<string> progress)
             work.Spec.Workload!.Manifests![0]["spec"]!["replicas"] = 3;
             var edit = Stopwatch.StartNew();
             await workClient.ReplaceAsync(work);
+            progress($"  deploy-{i} replaced at {DateTime.UtcNow:HH:mm:ss.fff} ({edit.Elapsed.TotalSeconds:0.000}s)");
 
             // Read every 10 ms (a backing-off wait would add its own steps to the latency).
             while ((await member.Admin.AppsV1.ReadNamespacedDeploymentAsync($"app-{i}", Namespace)).Spec.Replicas != 3)
@@ -143,9 +144,10 @@ public sealed class WorkBenchmark(string root, Action<string> progress)
             }
 
             edits.Add(edit.Elapsed.TotalSeconds);
+            progress($"  deploy-{i} in the member at {DateTime.UtcNow:HH:mm:ss.fff} ({edit.Elapsed.TotalSeconds:0.000}s)");
         }
 
-        const int deleted = 200;
+        var deleted = Math.Min(200, works);
         progress($"deleting {deleted} Works");
         var deletion = Stopwatch.StartNew();
         foreach (var i in Enumerable.Range(0, deleted)) await workClient.DeleteAsync(i % 2 == 0 ? $"deploy-{i}" : $"svc-{i}", executionSpace);
@@ -160,6 +162,10 @@ public sealed class WorkBenchmark(string root, Action<string> progress)
         return new WorkResult(works, allApplied, before.SteadyMiB, after.SteadyMiB, before.Millicores, after.Millicores,
             (int)Math.Round(idleWrites * 60 / idleWindow.TotalSeconds), writes, edits, deleted, deleteSeconds);
     }
+
+    /// <summary>KAGENT_BENCH_AGENT_ARGS, such as "--v=4" to see each request of the agent in its log.</summary>
+    private static string[] ExtraAgentArguments() =>
+        (Environment.GetEnvironmentVariable("KAGENT_BENCH_AGENT_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static bool Applied(Work? work) => Conditions.IsTrue(work?.Status.Conditions, WorkConstants.ConditionApplied);
 

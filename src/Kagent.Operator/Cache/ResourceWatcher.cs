@@ -168,7 +168,7 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
             }
             catch (ResourceVersionGoneException)
             {
-                _logger.LogInformation("Watch of {Resource} from resourceVersion {ResourceVersion} is too old (410 Gone); listing again", _path, ResourceVersion);
+                _logger.WatchTooOld(_path.ToString(), ResourceVersion);
                 needList = true;
                 relist = true;
             }
@@ -365,7 +365,7 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
             }
             catch (Exception e)
             {
-                _logger.LogError(e, "Handler of {Resource} failed on {Kind} {Key}", _path, change.Kind, ObjectKey.Of(change.Object));
+                _logger.WatchHandlerFailed(e, _path.ToString(), change.Kind.ToString(), ObjectKey.Of(change.Object).ToString());
             }
         }
     }

@@ -39,7 +39,7 @@ internal sealed class ControllerRunner<TEntity, TController>(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var queue = new WorkQueue<string>(options.Queue);
+        using var queue = new WorkQueue<string>(options.Queue with { Name = options.Queue.Name ?? Entity.Kind.ToLowerInvariant() });
         var watcher = new ResourceWatcher<TEntity>(client, ResourcePath.For<TEntity>(options.Namespace),
             options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector }, CacheTransforms.WithoutManagedFields, logger);
         watcher.Subscribe(change => OnChange(change, queue));
@@ -51,7 +51,7 @@ internal sealed class ControllerRunner<TEntity, TController>(
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = watcher.RunAsync(stop.Token);
-        logger.LogInformation("Controller {Controller} started with {Workers} worker(s)", Name, options.Concurrency);
+        logger.ControllerStarted(Name, options.Concurrency);
         try
         {
             await watcher.Synced.WaitAsync(cancellationToken);
@@ -66,7 +66,7 @@ internal sealed class ControllerRunner<TEntity, TController>(
             queue.ShutDown();
             stop.Cancel();
             await watch;
-            logger.LogInformation("Controller {Controller} stopped", Name);
+            logger.ControllerStopped(Name);
         }
     }
 
@@ -95,12 +95,14 @@ internal sealed class ControllerRunner<TEntity, TController>(
     {
         while (await queue.GetAsync(cancellationToken) is { } key)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 var result = await ProcessAsync(watcher, key, cancellationToken);
                 if (result is null || result.IsSuccess)
                 {
                     CountReconcile("success");
+                    logger.Reconciled(Entity.Kind, key, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                     queue.Forget(key);
                     if (result?.RequeueAfter is { } after) queue.AddAfter(key, after);
                 }
@@ -109,14 +111,13 @@ internal sealed class ControllerRunner<TEntity, TController>(
                     // Not done yet, and the controller said when to look again (waiting on something): no backoff.
                     queue.AddAfter(key, requeue);
                     CountReconcile("requeue");
-                    logger.LogInformation("{Kind} {Key}: {Message}; checking again in {Delay:0.###}s", Entity.Kind, key, result.ErrorMessage, requeue.TotalSeconds);
+                    logger.ReconcileWaiting(Entity.Kind, key, result.ErrorMessage, requeue);
                 }
                 else
                 {
                     var delay = queue.AddRateLimited(key);
                     CountReconcile("error");
-                    logger.LogWarning(result.Error, "Reconcile of {Kind} {Key} failed: {Message}; retrying in {Delay:0.###}s",
-                        Entity.Kind, key, result.ErrorMessage, delay.TotalSeconds);
+                    logger.ReconcileFailed(result.Error, Entity.Kind, key, result.ErrorMessage, delay);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -128,13 +129,13 @@ internal sealed class ControllerRunner<TEntity, TController>(
                 // Someone wrote the object meanwhile; the watch brings the newer version. Not an error.
                 var delay = queue.AddRateLimited(key);
                 CountReconcile("requeue");
-                logger.LogInformation("{Kind} {Key} changed while being reconciled; retrying in {Delay:0.###}s", Entity.Kind, key, delay.TotalSeconds);
+                logger.ReconcileConflict(Entity.Kind, key, delay);
             }
             catch (Exception e)
             {
                 var delay = queue.AddRateLimited(key);
                 CountReconcile("error");
-                logger.LogError(e, "Reconcile of {Kind} {Key} threw; retrying in {Delay:0.###}s", Entity.Kind, key, delay.TotalSeconds);
+                logger.ReconcileThrew(e, Entity.Kind, key, delay);
             }
             finally
             {
@@ -180,7 +181,7 @@ internal sealed class ControllerRunner<TEntity, TController>(
             if (!result.IsSuccess) return result;
             remaining.Remove(registration.Identifier);
             await SetFinalizersAsync(entity, remaining, cancellationToken);
-            logger.LogInformation("Finalizer {Finalizer} released {Kind} {Key}", registration.Identifier, Entity.Kind, ObjectKey.Of(entity));
+            logger.FinalizerReleased(registration.Identifier, Entity.Kind, ObjectKey.Of(entity).ToString());
         }
 
         return null;

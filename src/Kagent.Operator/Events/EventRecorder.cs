@@ -3,6 +3,8 @@ using System.Net;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Kagent.Operator.Diagnostics;
+using Kagent.Operator.RateLimiting;
 using Microsoft.Extensions.Logging;
 
 namespace Kagent.Operator.Events;
@@ -49,11 +51,11 @@ public sealed class EventRecorder(IKubernetes client, EventRecorderOptions optio
     {
         var objectKey = $"{involved.ApiVersion}/{involved.Kind}/{involved.NamespaceProperty}/{involved.Name}/{involved.Uid}";
         if (_buckets.Count >= options.AggregationCacheSize) _buckets.Clear();
-        var bucket = _buckets.GetOrAdd(objectKey, _ => new TokenBucket(options.BurstPerObject, options.RefillPeriod, _time));
+        var bucket = _buckets.GetOrAdd(objectKey, _ => new TokenBucket(1 / options.RefillPeriod.TotalSeconds, options.BurstPerObject, _time));
         if (!bucket.TryTake())
         {
             Interlocked.Increment(ref _dropped);
-            logger.LogDebug("Event {Reason} on {Kind} {Name} dropped by the rate limit", reason, involved.Kind, involved.Name);
+            logger.EventDropped(reason, involved.Kind, involved.Name);
             return;
         }
 
@@ -87,7 +89,7 @@ public sealed class EventRecorder(IKubernetes client, EventRecorderOptions optio
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("Could not record event {Reason} on {Kind} {Name}: {Error}", reason, involved.Kind, involved.Name, e.Message.ReplaceLineEndings(" "));
+            logger.EventNotRecorded(e, reason, involved.Kind, involved.Name);
         }
     }
 
@@ -107,25 +109,6 @@ public sealed class EventRecorder(IKubernetes client, EventRecorderOptions optio
     }
 
     private sealed record RecordedEvent(string Namespace, string Name, int Count);
-
-    private sealed class TokenBucket(int capacity, TimeSpan refill, TimeProvider time)
-    {
-        private double _tokens = capacity;
-        private DateTimeOffset _last = time.GetUtcNow();
-
-        public bool TryTake()
-        {
-            lock (this)
-            {
-                var now = time.GetUtcNow();
-                _tokens = Math.Min(capacity, _tokens + (now - _last).TotalSeconds / refill.TotalSeconds);
-                _last = now;
-                if (_tokens < 1) return false;
-                _tokens -= 1;
-                return true;
-            }
-        }
-    }
 }
 
 public static class ObjectReferences

@@ -1,5 +1,6 @@
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
+using Kagent.Operator.Diagnostics;
 using Kagent.Operator.LeaderElection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,19 @@ namespace Kagent.Operator.Hosting;
 public sealed class OperatorHost(IServiceProvider services, OperatorOptions options, IEnumerable<IControllerRunner> controllers, ILogger<OperatorHost> logger)
     : BackgroundService
 {
+    public const string MeterName = "Kagent.Operator.LeaderElection";
+
+    /// <summary>The tag names of the leader gauge (see OperatorInstruments.TagNames).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> TagNames = new Dictionary<string, string[]> { ["leader_election_master_status"] = ["name"] };
+
+    private readonly System.Diagnostics.Metrics.Meter _meter = new(MeterName);
     private LeaderGate? _gate;
+
+    public override void Dispose()
+    {
+        _meter.Dispose();
+        base.Dispose();
+    }
 
     public bool IsLeader => _gate?.IsLeader ?? false;
 
@@ -19,6 +32,10 @@ public sealed class OperatorHost(IServiceProvider services, OperatorOptions opti
     {
         var runners = controllers.ToList();
         if (runners.Count == 0) return;
+
+        // controller-runtime's gauge: 1 while this replica leads (or runs without leader election), else 0.
+        _meter.CreateObservableGauge("leader_election_master_status", () => new System.Diagnostics.Metrics.Measurement<long>(IsLeader ? 1 : 0,
+            new KeyValuePair<string, object?>("name", options.LeaderElection?.LeaseName ?? options.Name)), description: "1 while this replica is the leader of the named lease, else 0.");
 
         var election = options.LeaderElection ?? new OperatorLeaderElectionOptions { Enabled = false, LeaseName = options.Name, LeaseNamespace = "default" };
         var client = services.GetRequiredKeyedService<KubeClient>(options.DefaultClientName);
@@ -37,7 +54,7 @@ public sealed class OperatorHost(IServiceProvider services, OperatorOptions opti
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Controller {Controller} stopped unexpectedly", runner.Name);
+            logger.ControllerCrashed(e, runner.Name);
             throw;
         }
     }

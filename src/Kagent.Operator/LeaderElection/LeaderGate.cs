@@ -1,17 +1,18 @@
 using k8s;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
 using Kagent.Operator.Cache;
+using Kagent.Operator.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Kagent.Operator.LeaderElection;
 
 /// <summary>
-/// Runs work only while this replica holds the Lease (KubernetesClient's LeaderElector). Losing the lease
-/// cancels the work at once; the replica then campaigns again.
+/// Runs work only while this replica holds the Lease, with client-go's timing: campaigns every retry period,
+/// renews every retry period (<see cref="LeaseLock"/>), and gives up when no renewal succeeded within the renew
+/// deadline. Losing the lease cancels the work at once; the replica then campaigns again.
 /// </summary>
-public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions options, ILogger logger)
+public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions options, ILogger logger, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _time = clock ?? TimeProvider.System;
     private volatile bool _leading;
 
     public bool IsLeader => _leading;
@@ -27,75 +28,110 @@ public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions
             return;
         }
 
-        // While the API server cannot be reached, campaigns back off (up to four retry periods) and only the first
-        // failure of a streak is a warning: an outage of minutes costs a few log lines, not one every retry period.
+        var lease = new LeaseLock(client, options, _time);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (!await CampaignAsync(lease, cancellationToken)) return;
+
+            _leading = true;
+            logger.BecameLeader(options.Identity, options.LeaseNamespace, options.LeaseName);
+            using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var running = Task.Run(() => work(leading.Token), CancellationToken.None);
+            await RenewWhileHeldAsync(lease, cancellationToken);
+            _leading = false;
+            await leading.CancelAsync();
+            try
+            {
+                await running;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            if (!cancellationToken.IsCancellationRequested)
+                logger.LostLeadership(options.Identity, options.LeaseNamespace, options.LeaseName);
+        }
+    }
+
+    /// <summary>
+    /// Tries every retry period until this replica holds the Lease; false when cancelled. While the API server
+    /// cannot be reached, attempts back off (up to four retry periods) and only the first failure of a streak is a
+    /// warning: an outage of minutes costs a few log lines, not one every retry period.
+    /// </summary>
+    private async Task<bool> CampaignAsync(LeaseLock lease, CancellationToken cancellationToken)
+    {
         var backoff = new Backoff(options.RetryPeriod, options.RetryPeriod * 4);
         var failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var leaseLock = new LeaseLock(client, options.LeaseNamespace, options.LeaseName, options.Identity);
-            using var elector = new LeaderElector(new LeaderElectionConfig(leaseLock)
-            {
-                LeaseDuration = options.LeaseDuration,
-                RenewDeadline = options.RenewDeadline,
-                RetryPeriod = options.RetryPeriod,
-            });
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task? running = null;
-            elector.OnStartedLeading += () =>
-            {
-                _leading = true;
-                if (failures > 0) logger.LogInformation("Leader election for {Lease} works again after {Failures} failed attempts", options.LeaseName, failures);
-                failures = 0;
-                backoff.Reset();
-                logger.LogInformation("{Identity} became the leader ({Namespace}/{Lease})", options.Identity, options.LeaseNamespace, options.LeaseName);
-                running = Task.Run(() => work(leading.Token), CancellationToken.None);
-            };
-            elector.OnStoppedLeading += () =>
-            {
-                _leading = false;
-                leading.Cancel();
-            };
-
             try
             {
-                await elector.RunUntilLeadershipLostAsync(cancellationToken);
+                if (await lease.TryAcquireOrRenewAsync(cancellationToken))
+                {
+                    if (failures > 0) logger.LeaderElectionRecovered(options.LeaseName, failures);
+                    return true;
+                }
+
+                failures = 0;
+                backoff.Reset();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                return false;
             }
             catch (Exception e)
             {
-                if (failures++ == 0) logger.LogWarning("Leader election for {Lease} failed: {Error}; retrying with backoff", options.LeaseName, e.Message.ReplaceLineEndings(" "));
-                else logger.LogDebug("Leader election for {Lease} failed again ({Failures}): {Error}", options.LeaseName, failures, e.Message.ReplaceLineEndings(" "));
+                if (failures++ == 0) logger.LeaderElectionFailed(e, options.LeaseName);
+                else logger.LeaderElectionFailedAgain(e, options.LeaseName, failures);
             }
 
-            _leading = false;
-            leading.Cancel();
-            if (running is not null)
+            if (!await DelayAsync(failures > 0 ? backoff.Next() : Jittered(options.RetryPeriod), cancellationToken)) return false;
+        }
+
+        return false;
+    }
+
+    /// <summary>Renews every retry period; returns when another replica holds the Lease, or no renewal succeeded within the renew deadline.</summary>
+    private async Task RenewWhileHeldAsync(LeaseLock lease, CancellationToken cancellationToken)
+    {
+        var renewed = _time.GetTimestamp();
+        while (await DelayAsync(options.RetryPeriod, cancellationToken))
+        {
+            var left = options.RenewDeadline - _time.GetElapsedTime(renewed);
+            if (left <= TimeSpan.Zero) return;
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(left);
+            try
             {
-                try
-                {
-                    await running;
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
-                if (!cancellationToken.IsCancellationRequested)
-                    logger.LogWarning("{Identity} lost the leadership ({Namespace}/{Lease}); work stopped, campaigning again", options.Identity, options.LeaseNamespace, options.LeaseName);
+                if (!await lease.TryAcquireOrRenewAsync(attempt.Token)) return;
+                renewed = _time.GetTimestamp();
             }
-
-            if (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                try
-                {
-                    await Task.Delay(failures > 0 ? backoff.Next() : options.RetryPeriod, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                }
+                return;
             }
+            catch (Exception e)
+            {
+                logger.LeaseRenewalFailed(e, options.LeaseName);
+            }
+
+            if (_time.GetElapsedTime(renewed) >= options.RenewDeadline) return;
+        }
+    }
+
+    /// <summary>client-go's jitter for campaigns (up to 1.2 × the period more), so that replicas do not try in step.</summary>
+    private static TimeSpan Jittered(TimeSpan period) => period + period * (1.2 * Random.Shared.NextDouble());
+
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 }

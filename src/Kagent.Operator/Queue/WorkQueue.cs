@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Kagent.Operator.RateLimiting;
 
 namespace Kagent.Operator.Queue;
 
@@ -16,6 +17,9 @@ public sealed record WorkQueueOptions
     public double? RetryQps { get; init; }
 
     public int RetryBurst { get; init; } = 100;
+
+    /// <summary>The name its workqueue_* metrics carry; null: no metrics.</summary>
+    public string? Name { get; init; }
 }
 
 /// <summary>
@@ -32,13 +36,36 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     private readonly Dictionary<TKey, int> _failures = [];
     private readonly Dictionary<TKey, DateTimeOffset> _delayed = [];
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly Dictionary<TKey, long> _queuedAt = [];
+    private readonly Dictionary<TKey, long> _startedAt = [];
     private readonly WorkQueueOptions _options;
     private readonly TimeProvider _time;
+    private readonly WorkQueueMetrics? _metrics;
+    private readonly TokenBucket? _retryBucket;
 
     public WorkQueue(WorkQueueOptions? options = null, TimeProvider? time = null)
     {
         _options = options ?? new WorkQueueOptions();
         _time = time ?? TimeProvider.System;
+        if (_options.Name is { } name) _metrics = new WorkQueueMetrics(name, RunningSince);
+        if (_options.RetryQps is > 0 and var qps) _retryBucket = new TokenBucket(qps, _options.RetryBurst, _time);
+    }
+
+    private IReadOnlyCollection<long> RunningSince()
+    {
+        lock (_gate) return _startedAt.Values.ToList();
+    }
+
+    /// <summary>Hands the key to the channel of ready keys; called with the key newly dirty and not being processed.</summary>
+    private void Enqueue(TKey key)
+    {
+        if (_metrics is not null)
+        {
+            lock (_gate) _queuedAt[key] = System.Diagnostics.Stopwatch.GetTimestamp();
+            _metrics.Queued();
+        }
+
+        _ready.Writer.TryWrite(key);
     }
 
     /// <summary>Keys waiting to be handed out (not counting delayed ones).</summary>
@@ -59,7 +86,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             if (IsShutDown || !_dirty.Add(key) || _processing.Contains(key)) return;
         }
 
-        _ready.Writer.TryWrite(key);
+        Enqueue(key);
     }
 
     /// <summary>Adds the key after the delay; a second delayed add of the same key keeps the earlier due time.</summary>
@@ -91,29 +118,15 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         {
             failures = _failures.TryGetValue(key, out var f) ? f : 0;
             _failures[key] = failures + 1;
-            bucketWait = TakeRetryToken();
+            bucketWait = _retryBucket?.Reserve() ?? TimeSpan.Zero;
         }
+
+        _metrics?.Retried();
 
         var backoff = TimeSpan.FromTicks((long)Math.Min(_options.BaseRetryDelay.Ticks * Math.Pow(2, Math.Min(failures, 62)), _options.MaxRetryDelay.Ticks));
         var delay = backoff > bucketWait ? backoff : bucketWait;
         AddAfter(key, delay);
         return delay;
-    }
-
-    private double _retryTokens = double.NaN;
-    private DateTimeOffset _retryTokensAt;
-
-    /// <summary>Takes a token (going into debt when none is left) and says how long until it is really there.</summary>
-    private TimeSpan TakeRetryToken()
-    {
-        if (_options.RetryQps is not { } qps || qps <= 0) return TimeSpan.Zero;
-        var now = _time.GetUtcNow();
-        _retryTokens = double.IsNaN(_retryTokens)
-            ? _options.RetryBurst
-            : Math.Min(_options.RetryBurst, _retryTokens + (now - _retryTokensAt).TotalSeconds * qps);
-        _retryTokensAt = now;
-        _retryTokens -= 1;
-        return _retryTokens >= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(-_retryTokens / qps);
     }
 
     /// <summary>Clears the key's failure count after a success.</summary>
@@ -151,6 +164,13 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             {
                 if (!_dirty.Remove(key)) continue;
                 _processing.Add(key);
+                if (_metrics is not null)
+                {
+                    var now = System.Diagnostics.Stopwatch.GetTimestamp();
+                    _startedAt[key] = now;
+                    _metrics.HandedOut(_queuedAt.Remove(key, out var queued) ? System.Diagnostics.Stopwatch.GetElapsedTime(queued, now) : TimeSpan.Zero);
+                }
+
                 return key;
             }
         }
@@ -164,9 +184,10 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
         {
             _processing.Remove(key);
             requeue = _dirty.Contains(key) && !IsShutDown;
+            if (_startedAt.Remove(key, out var started)) _metrics?.Processed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
 
-        if (requeue) _ready.Writer.TryWrite(key);
+        if (requeue) Enqueue(key);
     }
 
     public void ShutDown()
@@ -185,6 +206,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     {
         ShutDown();
         _shutdown.Dispose();
+        _metrics?.Dispose();
     }
 
     private async Task FireAsync(TKey key, DateTimeOffset due, TimeSpan delay)

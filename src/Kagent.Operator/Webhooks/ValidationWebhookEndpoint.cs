@@ -99,7 +99,7 @@ public static class ValidationWebhookEndpoint
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Fail closed, with a message that does not leak internals.
-            logger.LogError(e, "Validation webhook {Webhook} failed on {Operation} {Name}", typeof(TWebhook).Name, request.Operation, request.Name);
+            logger.WebhookFailed(e, typeof(TWebhook).Name, request.Operation, request.Name);
             response.Allowed = false;
             response.Status = new AdmissionStatus { Code = 500, Reason = "InternalError", Message = "the validating webhook failed; see its logs" };
         }

@@ -54,19 +54,7 @@ public static class AggregationServices
         var api = secure.MapGroup("").RequireAuthorization(FrontProxyPolicy).AddEndpointFilter(AnswerErrorsAsStatus);
         var groupVersion = $"/apis/{KagentConstants.HealthGroupVersion}";
         var collection = $"{groupVersion}/{ClusterHealthApi.Resource}";
-        // The documents never change while the hub runs: built once, not per request.
-        foreach (var (path, document) in new (string, System.Text.Json.Nodes.JsonObject)[]
-        {
-            ("/apis", ApiDiscovery.GroupList()),
-            ($"/apis/{KagentConstants.Group}", ApiDiscovery.Group()),
-            (groupVersion, ApiDiscovery.ResourceList()),
-            ("/openapi/v2", ApiDiscovery.OpenApiV2()),
-        })
-        {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(document.ToJsonString());
-            api.MapGet(path, () => Results.Bytes(bytes, KubeResponses.JsonContentType));
-        }
-
+        api.MapDiscovery();
         api.MapGet(collection, (HttpContext c, ClusterHealthApi h) => h.ListAsync(c));
         api.MapGet(collection + "/{name}", (HttpContext c, string name, ClusterHealthApi h) => h.GetAsync(c, name));
         api.MapGet(collection + "/{name}/probe", (HttpContext c, string name, ClusterHealthApi h) => h.ProbeAsync(c, name));

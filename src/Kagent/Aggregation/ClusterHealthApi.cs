@@ -7,6 +7,7 @@ using Kagent.Aggregation.Security;
 using Kagent.Aggregation.Tables;
 using Kagent.Api;
 using Kagent.Api.V1Alpha1;
+using Kagent.Hub;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Microsoft.AspNetCore.Http.Features;
@@ -167,7 +168,7 @@ public sealed class ClusterHealthApi(
 
             if (subscription.Overflowed)
             {
-                logger.LogInformation("A watch of clusterhealths fell behind and was ended; its client lists again");
+                logger.WatchFellBehind();
                 await WriteEventAsync(context, "ERROR", StatusBody.For(StatusCodes.Status410Gone, "the watch fell too far behind; list again"));
             }
         }

@@ -15,7 +15,8 @@ internal sealed class CommonFlags
     private readonly Option<string> _leaderNamespace = Flag.Of("--leader-elect-resource-namespace", "karmada-system", "Namespace of the leader-election Lease in the control plane.");
     private readonly Option<string> _metrics;
     private readonly Option<string> _healthProbe;
-    private readonly Option<string> _logFormat = Flag.Of("--log-format", "json", "Log format: json (one JSON object a line) or text.");
+    private readonly Option<string> _logFormat = Flag.Of("--log-format", "json", "Log format: json (klog's JSON, one object a line) or text (klog's text format).");
+    private readonly Option<int> _verbosity = Flag.Of("--v", 0, "Log verbosity, as klog's: 0 what an operator wants, 2 also each reconcile, 4 also each request.");
 
     public CommonFlags(string metricsDefault, string healthDefault)
     {
@@ -23,7 +24,7 @@ internal sealed class CommonFlags
         _healthProbe = Flag.Of("--health-probe-bind-address", healthDefault, "Address the /healthz, /livez and /readyz endpoints bind to; 0 disables them.");
     }
 
-    public IEnumerable<Option> All => [_kubeApiQps, _kubeApiBurst, _leaderElect, _leaseDuration, _renewDeadline, _retryPeriod, _leaderNamespace, _metrics, _healthProbe, _logFormat];
+    public IEnumerable<Option> All => [_kubeApiQps, _kubeApiBurst, _leaderElect, _leaseDuration, _renewDeadline, _retryPeriod, _leaderNamespace, _metrics, _healthProbe, _logFormat, _verbosity];
 
     public CommonOptions Bind(ParseResult result)
     {
@@ -55,6 +56,7 @@ internal sealed class CommonFlags
                 "text" => LogFormat.Text,
                 var other => throw new ConfigurationException(_logFormat.Name, $"'{other}' is not json or text"),
             },
+            Verbosity = result.GetValue(_verbosity) is >= 0 and var v ? v : throw new ConfigurationException(_verbosity.Name, "must not be negative; use 0, 2 or 4"),
         };
     }
 }

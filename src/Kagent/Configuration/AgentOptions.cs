@@ -60,6 +60,9 @@ public sealed record CommonOptions
     public BindAddress? HealthProbeBindAddress { get; init; }
 
     public LogFormat LogFormat { get; init; } = LogFormat.Json;
+
+    /// <summary>klog's --v: 0 what an operator wants, 2 each reconcile, 4 each request.</summary>
+    public int Verbosity { get; init; }
 }
 
 /// <summary>A kubeconfig file and context; an empty path means in-cluster configuration.</summary>

@@ -61,12 +61,12 @@ public sealed class CertificateReloader : IServingCertificate
                 {
                     _current = Load(_certificateFile, _keyFile);
                     _stamps = stamps;
-                    _logger?.LogInformation("Serving certificate reloaded from {CertificateFile} (expires {NotAfter:u})", _certificateFile, _current.NotAfter);
+                    _logger?.CertificateReloaded(_certificateFile, _current.NotAfter.ToUniversalTime());
                 }
                 catch (ConfigurationException e)
                 {
                     // Half-written files during a rotation: keep serving the previous certificate and try again.
-                    _logger?.LogWarning("Serving certificate not reloaded: {Error}", e.Message);
+                    _logger?.CertificateNotReloaded(e);
                 }
 
                 return _current;

@@ -9,6 +9,7 @@ using Kagent.Operator.Webhooks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Console;
 using Prometheus;
 
 namespace Kagent.Hosting;
@@ -40,7 +41,7 @@ public static class RoleHost
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ApplicationName = "kagent" });
         builder.WebHost.UseKestrelCore();
         builder.Services.AddRoutingCore();
-        ConfigureLogging(builder.Logging, role.Common.LogFormat);
+        ConfigureLogging(builder.Logging, role.Common);
         // The serving certificate comes from files, or from a service the role registers (self-signed certificates).
         IServingCertificate? certificates = role.Secure is { CertificateFile: { } certificateFile, KeyFile: { } keyFile } ? new CertificateReloader(certificateFile, keyFile) : null;
         ConfigureKestrel(builder.WebHost, role.Common, role.Secure, () => certificates!);
@@ -68,11 +69,13 @@ public static class RoleHost
         role.ConfigureServices(services);
 
         var app = builder.Build();
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        foreach (var connection in role.Connections) connection.Requests.Logger = loggers.CreateLogger("Kagent.Kube.Requests");
         certificates ??= app.Services.GetService<IServingCertificate>();
         app.Services.GetRequiredService<MeterBridge>(); // starts listening before any request is made
         if (role.Secure is { } serving)
         {
-            var servingMetrics = new ServingMetrics(app.Services.GetRequiredService<KagentMetrics>());
+            var servingMetrics = new ServingMetrics(app.Services.GetRequiredService<KagentMetrics>(), loggers.CreateLogger<ServingMetrics>());
             app.UseWhen(c => c.Connection.LocalPort == serving.Address.Port, secure => secure.Use(servingMetrics.InvokeAsync));
         }
 
@@ -107,41 +110,26 @@ public static class RoleHost
         }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kagent");
-        logger.LogInformation("kagent {Role} {Version} started; metrics on {MetricsAddress}, health probes on {HealthAddress}",
-            role.Role.ToString().ToLowerInvariant(), BuildInfo.Version, role.Common.MetricsBindAddress?.ToString() ?? "(disabled)",
+        logger.Started(role.Role.ToString().ToLowerInvariant(), BuildInfo.Version, role.Common.MetricsBindAddress?.ToString() ?? "(disabled)",
             role.Common.HealthProbeBindAddress?.ToString() ?? "(disabled)");
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LogFormat format)
+    private static void ConfigureLogging(ILoggingBuilder logging, CommonOptions common)
     {
         logging.ClearProviders();
-        logging.SetMinimumLevel(LogLevel.Information);
+        logging.SetMinimumLevel(Logging.LogVerbosity.MinimumLevel(common.Verbosity));
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        logging.AddFilter("Kagent.Aggregation.Security.FrontProxyAuthenticationHandler", LogLevel.Warning);
 
         // An unready probe is expected while an API server is down; ClusterConnectivity logs the transitions once.
         logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
-        if (format == LogFormat.Json)
-        {
-            logging.AddJsonConsole(o =>
-            {
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-                o.IncludeScopes = true;
-            });
-        }
-        else
-        {
-            logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-                o.IncludeScopes = true;
-            });
-        }
+        logging.AddConsole(o => o.FormatterName = common.LogFormat == LogFormat.Json ? Logging.KlogJsonFormatter.Name : Logging.KlogTextFormatter.Name);
+        logging.AddConsoleFormatter<Logging.KlogJsonFormatter, ConsoleFormatterOptions>();
+        logging.AddConsoleFormatter<Logging.KlogTextFormatter, ConsoleFormatterOptions>();
     }
 
     private static void ConfigureKestrel(IWebHostBuilder webHost, CommonOptions common, SecureServing? secure, Func<IServingCertificate> certificates)
@@ -163,6 +151,7 @@ public static class RoleHost
                 kestrel.Listen(secure.Address.Address, secure.Address.Port, listen => listen.UseHttps(https =>
                 {
                     https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                    https.HandshakeTimeout = TimeSpan.FromSeconds(10);   // a client that stalls its handshake holds a connection no longer
                     https.ServerCertificateSelector = (_, _) => certificates().Current;
 
                     // kube-apiserver calls webhooks without a client certificate and the aggregated API with the

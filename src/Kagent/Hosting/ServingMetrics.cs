@@ -9,15 +9,18 @@ namespace Kagent.Hosting;
 /// <summary>
 /// kagent_hub_requests_total and kagent_hub_request_duration_seconds for the TLS endpoint (aggregated API, admission
 /// webhooks, health), by Kubernetes verb, resource and code; refusals (401, 403) are counted too. Watches are
-/// counted but not timed: they last as long as the client wants.
+/// counted but not timed: they last as long as the client wants. Each answer is logged at --v=4.
 /// </summary>
 public sealed class ServingMetrics
 {
     private readonly Counter _requests;
     private readonly Histogram _duration;
 
-    public ServingMetrics(KagentMetrics metrics)
+    private readonly ILogger _logger;
+
+    public ServingMetrics(KagentMetrics metrics, ILogger<ServingMetrics> logger)
     {
+        _logger = logger;
         _requests = metrics.Factory.CreateCounter("kagent_hub_requests_total", "Requests to the hub's TLS endpoint, by verb, resource and HTTP code.", ["verb", "resource", "code"]);
         _duration = metrics.Factory.CreateHistogram("kagent_hub_request_duration_seconds", "Latency of the hub's answers (watches excluded), by verb and resource.",
             ["verb", "resource"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
@@ -36,7 +39,9 @@ public sealed class ServingMetrics
             var verb = KubeVerbs.Of(request.Method, request.Path.Value ?? "", request.QueryString.Value);
             var resource = ResourceOf(request.Path);
             _requests.WithLabels(verb, resource, context.Response.StatusCode.ToString()).Inc();
-            if (verb != "watch") _duration.WithLabels(verb, resource).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (verb != "watch") _duration.WithLabels(verb, resource).Observe(elapsed.TotalSeconds);
+            _logger.ServedRequest(request.Method, request.Path.Value ?? "", context.Response.StatusCode, elapsed);
         }
     }
 

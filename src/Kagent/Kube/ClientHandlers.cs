@@ -1,40 +1,16 @@
-using System.Threading.RateLimiting;
+using Kagent.Operator.RateLimiting;
 
 namespace Kagent.Kube;
-
-/// <summary>client-go's token bucket: a sustained rate (qps) and a burst; callers wait for a token.</summary>
-public static class TokenBuckets
-{
-    public static TokenBucketRateLimiter Create(double qps, int burst, int queueLimit = int.MaxValue)
-    {
-        var tokensPerPeriod = Math.Max(1, (int)Math.Ceiling(qps));
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Math.Max(1, burst),
-            TokensPerPeriod = tokensPerPeriod,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(tokensPerPeriod / qps),
-            QueueLimit = queueLimit,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
-    }
-}
 
 /// <summary>Client-side QPS and burst, as client-go's token bucket: requests wait for a token instead of failing.</summary>
 public sealed class RateLimitingHandler(float qps, int burst) : DelegatingHandler
 {
-    private readonly TokenBucketRateLimiter _limiter = TokenBuckets.Create(qps, burst);
+    private readonly TokenBucket _bucket = new(qps, burst);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var lease = await _limiter.AcquireAsync(1, cancellationToken);
+        await _bucket.WaitAsync(cancellationToken);
         return await base.SendAsync(request, cancellationToken);
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _limiter.Dispose();
-        base.Dispose(disposing);
     }
 }
 

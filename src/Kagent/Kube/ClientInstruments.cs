@@ -18,27 +18,4 @@ public static class ClientInstruments
 
     public static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("kagent_api_request_duration_seconds",
         unit: "s", description: "API client request latency until the response headers, by cluster (karmada or member), verb and code.");
-
-
-}
-
-/// <summary>Times every request for kagent_api_request_duration_seconds.</summary>
-public sealed class RequestMetricsHandler(string cluster) : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var code = "error";
-        try
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            code = ((int)response.StatusCode).ToString();
-            return response;
-        }
-        finally
-        {
-            ClientInstruments.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
-                new("cluster", cluster), new("verb", KubeVerbs.Of(request.Method.Method, request.RequestUri?.AbsolutePath ?? "", request.RequestUri?.Query)), new("code", code));
-        }
-    }
 }

@@ -14,8 +14,8 @@ public static class ClusterNames
     public const string Member = "member";
 }
 
-/// <summary>A named connection to one API server.</summary>
-public sealed record ClusterConnection(string Name, string Host, KubeClient Client);
+/// <summary>A named connection to one API server; <paramref name="Requests"/> times, counts and logs its requests and knows when it last answered.</summary>
+public sealed record ClusterConnection(string Name, string Host, KubeClient Client, RequestObserver Requests);
 
 public static class ClusterClientFactory
 {
@@ -25,8 +25,9 @@ public static class ClusterClientFactory
     {
         config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
         config.UserAgent = $"kagent/{BuildInfo.Version}";
+        var requests = new RequestObserver(name);
         var client = new KubeClient(config,
-            new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), new RateLimitingHandler(limits.Qps, limits.Burst), new RequestMetricsHandler(name));
-        return new ClusterConnection(name, config.Host, client);
+            new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), new RateLimitingHandler(limits.Qps, limits.Burst), requests);
+        return new ClusterConnection(name, config.Host, client, requests);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using k8s;
+using Kagent.Hosting;
 using Kagent.Observability;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -10,7 +11,9 @@ public sealed record ConnectivityState(bool Reachable, string? Version, string? 
 
 /// <summary>
 /// Watches that every API server the role talks to answers (GET /version), with capped exponential backoff while
-/// it does not. Logs transitions once, not every attempt, so that an outage does not flood the log.
+/// it does not. A server that answered one of the role's own requests within the interval (heartbeat, leader
+/// election, probes) is reachable without another request. Logs transitions once, not every attempt, so that an
+/// outage does not flood the log.
 /// </summary>
 public sealed class ClusterConnectivity(IEnumerable<ClusterConnection> connections, KagentMetrics metrics, ILogger<ClusterConnectivity> logger) : BackgroundService
 {
@@ -31,6 +34,12 @@ public sealed class ClusterConnectivity(IEnumerable<ClusterConnection> connectio
             TimeSpan wait;
             try
             {
+                if (_states.TryGetValue(connection.Name, out var known) && known.Reachable && connection.Requests.SinceLastAnswer < HealthyInterval * 1.5)
+                {
+                    if (!await DelayAsync(HealthyInterval, cancellationToken)) return;
+                    continue;
+                }
+
                 var version = await connection.Client.Version.GetCodeAsync(cancellationToken);
                 Record(connection, new ConnectivityState(true, version.GitVersion, null, DateTimeOffset.UtcNow));
                 backoff = TimeSpan.FromSeconds(1);
@@ -47,14 +56,20 @@ public sealed class ClusterConnectivity(IEnumerable<ClusterConnection> connectio
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
 
-            try
-            {
-                await Task.Delay(wait, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            if (!await DelayAsync(wait, cancellationToken)) return;
+        }
+    }
+
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -70,11 +85,11 @@ public sealed class ClusterConnectivity(IEnumerable<ClusterConnection> connectio
         metrics.ClusterReachable.WithLabels(connection.Name).Set(state.Reachable ? 1 : 0);
         if (state.Reachable)
         {
-            logger.LogInformation("Connected to {Cluster} API server {Host} ({KubernetesVersion})", connection.Name, connection.Host, state.Version);
+            logger.Connected(connection.Name, connection.Host, state.Version);
         }
         else
         {
-            logger.LogWarning("Cannot reach {Cluster} API server {Host}: {Error}; retrying with backoff", connection.Name, connection.Host, state.Error);
+            logger.Unreachable(connection.Name, connection.Host, state.Error);
         }
     }
 }

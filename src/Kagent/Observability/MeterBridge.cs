@@ -5,9 +5,11 @@ using Prometheus;
 namespace Kagent.Observability;
 
 /// <summary>
-/// Exports the System.Diagnostics.Metrics instruments of Kagent's own meters (the operator runtime's and the API
-/// clients') into this process's Prometheus registry under their own names. Label names are the measurement's tag
-/// names, in the order the instrument's code passes them.
+/// Exports the System.Diagnostics.Metrics instruments of Kagent's own meters (the operator runtime's, its work queues'
+/// and leader election's, and the API clients') into this process's Prometheus registry under their own names:
+/// counters as counters, histograms as histograms, up-down counters and observable gauges as gauges. Label names
+/// are the measurement's tag names, in the order the instrument's code passes them. Several instruments of one name
+/// (one per work queue) share the one Prometheus metric, told apart by their labels.
 /// </summary>
 public sealed class MeterBridge : IDisposable
 {
@@ -19,6 +21,8 @@ public sealed class MeterBridge : IDisposable
     {
         Operator.Diagnostics.OperatorInstruments.MeterName => Operator.Diagnostics.OperatorInstruments.TagNames,
         Kube.ClientInstruments.MeterName => Kube.ClientInstruments.TagNames,
+        Operator.Queue.WorkQueueMetrics.MeterName => Operator.Queue.WorkQueueMetrics.TagNames,
+        Operator.Hosting.OperatorHost.MeterName => Operator.Hosting.OperatorHost.TagNames,
         _ => null,
     };
 
@@ -29,9 +33,12 @@ public sealed class MeterBridge : IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, Collector> _collectors = new();
 
-    public MeterBridge(KagentMetrics metrics)
+    public MeterBridge(KagentMetrics metrics, CollectorRegistryHolder registry)
     {
         _factory = metrics.Factory;
+
+        // Observable gauges (work in progress, leadership) are read when Prometheus scrapes.
+        registry.Registry.AddBeforeCollectCallback(() => _listener.RecordObservableInstruments());
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (TagNamesOf(instrument.Meter.Name) is not { } tagNames) return;
@@ -62,6 +69,12 @@ public sealed class MeterBridge : IDisposable
             case Counter counter:
                 counter.WithLabels(values).Inc(value);
                 break;
+            case Gauge gauge when instrument is UpDownCounter<long>:
+                gauge.WithLabels(values).Inc(value);
+                break;
+            case Gauge gauge:
+                gauge.WithLabels(values).Set(value);
+                break;
             case Histogram histogram:
                 histogram.WithLabels(values).Observe(value);
                 break;
@@ -72,6 +85,7 @@ public sealed class MeterBridge : IDisposable
     {
         Histogram<double> => _factory.CreateHistogram(instrument.Name, instrument.Description ?? instrument.Name,
             labels, new HistogramConfiguration { Buckets = LatencyBuckets }),
+        UpDownCounter<long> or ObservableGauge<double> or ObservableGauge<long> => _factory.CreateGauge(instrument.Name, instrument.Description ?? instrument.Name, labels),
         _ => _factory.CreateCounter(instrument.Name, instrument.Description ?? instrument.Name, labels),
     };
 

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
+using Kagent.Hub;
 using Kagent.Kube;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
@@ -44,7 +45,7 @@ public sealed class DeregistrationFinalizer(
         }
 
         await agentPermissions.DeleteAsync(name, cancellationToken);
-        logger.LogInformation("Deregistered cluster {Cluster}: Karmada Cluster, heartbeat Lease and the agent's permissions removed", name);
+        logger.Deregistered(name);
         await events.NormalAsync(ObjectReferences.For(registration), "Deregistered", $"Karmada Cluster {name} and its heartbeat Lease were removed", cancellationToken);
         return ReconciliationResult<ClusterRegistration>.Success(registration);
     }

@@ -1,4 +1,5 @@
 using Kagent.Api.V1Beta1;
+using Kagent.Hub;
 using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
@@ -20,7 +21,7 @@ public sealed class OnboardingPolicies : BackgroundService
         _watcher.Subscribe(change =>
         {
             if (!_watcher.Synced.IsCompleted) return;
-            logger.LogInformation("OnboardingPolicy {Policy} {Change}; checking every registration again", change.Object.Metadata.Name, change.Kind.ToString().ToLowerInvariant());
+            logger.PolicyChanged(change.Object.Metadata.Name, change.Kind.ToString().ToLowerInvariant());
             registrations.RequeueAll();
         });
     }

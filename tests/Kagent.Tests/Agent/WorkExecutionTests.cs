@@ -169,17 +169,21 @@ public sealed class WorkExecutionTests(OnboardingFixture onboarding) : IAsyncLif
         await WaitMemberConfigMapAsync("theirs", c => c.Data["key"] == "ours" && c.Metadata.Labels?[WorkConstants.ManagedLabel] == "true", "taken over with overwrite");
         await WaitAppliedAsync("theirs");
 
-        // Bad manifests: each says why in the condition; the good one in the same Work is still applied.
+        // Bad manifests: each says why in the condition; the good one in the same Work is still applied. The
+        // oversized ConfigMap fits in the control plane's Work but exceeds what the member accepts for its kind.
         var mixed = KarmadaWorks.Create(Cluster, "mixed",
             new JsonObject { ["apiVersion"] = "example.com/v1", ["kind"] = "Nothing", ["metadata"] = new JsonObject { ["name"] = "x", ["namespace"] = _ns } },
             KarmadaWorks.ConfigMap(_ns, "mixed-good", "v1"),
-            KarmadaWorks.ConfigMap("no-such-namespace", "orphan", "v1"));
+            KarmadaWorks.ConfigMap("no-such-namespace", "orphan", "v1"),
+            KarmadaWorks.ConfigMap(_ns, "oversized", new string('x', 1_100_000)));
         await Works.CreateAsync(mixed);
         var failed = await WaitWorkAsync("mixed", w => Condition(w, WorkConstants.ConditionApplied)?.Status == "False", "bad manifests reported");
         var message = Condition(failed, WorkConstants.ConditionApplied)!.Message;
-        Assert.StartsWith("Failed to apply all manifests (1/3): [", message);
+        Assert.StartsWith("Failed to apply all manifests (1/4): [", message);
         Assert.Contains("does not serve example.com/v1 Nothing", message);
         Assert.Contains("namespaces \"no-such-namespace\" not found", message);
+        Assert.Contains("ConfigMap \"oversized\" is invalid", message);
+        Assert.Contains("must have at most 1048576 bytes", message);
         Assert.True(await MemberHasConfigMapAsync("mixed-good"));
         Assert.Equal(1, Assert.Single(failed.Status.ManifestStatuses!).Identifier.Ordinal);
     }

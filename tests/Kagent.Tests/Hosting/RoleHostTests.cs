@@ -24,6 +24,7 @@ public sealed class RoleHostTests(FleetFixture fleet)
             "--kubeconfig", fleet.Member1.AdminKubeconfigPath,
             "--metrics-bind-address", $"127.0.0.1:{metricsPort}",
             "--health-probe-bind-address", $"127.0.0.1:{healthPort}",
+            "--v", "4",
         ], Path.Combine(fleet.Fleet.Root, "agent-host-test.log"));
 
         await Eventually.TrueAsync(() => IsOkAsync($"http://127.0.0.1:{healthPort}/readyz"), TimeSpan.FromSeconds(30), () => "agent /readyz ok\n" + agent.LogTail());
@@ -41,8 +42,24 @@ public sealed class RoleHostTests(FleetFixture fleet)
         using var notFound = await Http.GetAsync($"http://127.0.0.1:{healthPort}/metrics");
         Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
 
-        var log = File.ReadAllText(agent.LogPath);
-        Assert.Contains("\"Category\":\"Kagent\"", log);
+        // klog's JSON, and at --v=4 a line for each request (the readiness checks above made some).
+        var lines = KlogLines(agent.LogPath);
+        Assert.Contains(lines, l => l["caller"]!.GetValue<string>() == "Kagent:4001" && l["v"]!.GetValue<int>() == 0 && l["role"]!.GetValue<string>() == "agent");
+        Assert.Contains(lines, l => l["caller"]!.GetValue<string>() == "Requests:4020" && l["v"]!.GetValue<int>() == 4 && l["verb"] is not null && l["code"] is not null);
+    }
+
+    /// <summary>Every line of a log in klog's JSON: ts (Unix seconds), caller and msg on each.</summary>
+    private static List<System.Text.Json.Nodes.JsonNode> KlogLines(string path)
+    {
+        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l =>
+        {
+            Assert.True(l["ts"]!.GetValue<double>() > 1.7e9, l.ToJsonString());
+            Assert.False(string.IsNullOrEmpty(l["caller"]?.GetValue<string>()), l.ToJsonString());
+            Assert.False(string.IsNullOrEmpty(l["msg"]?.GetValue<string>()), l.ToJsonString());
+        });
+        return lines;
     }
 
     [Fact]
@@ -59,6 +76,12 @@ public sealed class RoleHostTests(FleetFixture fleet)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("[-]clusters failed: karmada unreachable", await ready.Content.ReadAsStringAsync());
         Assert.False(hub.HasExited);
+
+        // At the default --v=0: the warning that the control plane cannot be reached, with the reason, and no
+        // per-request or per-reconcile lines.
+        var lines = KlogLines(hub.LogPath);
+        Assert.Contains(lines, l => l["caller"]!.GetValue<string>() == "ClusterConnectivity:4011" && l["v"] is null && l["cluster"]!.GetValue<string>() == "karmada");
+        Assert.DoesNotContain(lines, l => l["v"] is { } v && v.GetValue<int>() > 0);
     }
 
     [Fact]

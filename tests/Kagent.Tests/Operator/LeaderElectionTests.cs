@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using k8s;
 using k8s.Models;
 using Kagent.Operator.Client;
 using Kagent.Operator.Hosting;
@@ -74,12 +75,63 @@ public sealed class LeaderElectionTests(FleetFixture fleet, ITestOutputHelper ou
         Assert.True(stoppedAfter <= RenewDeadline + RetryPeriod * 2 + TimeSpan.FromSeconds(1), $"old leader stopped only after {stoppedAfter}");
         Assert.True(takenOverAfter <= LeaseDuration + RetryPeriod * 2 + TimeSpan.FromSeconds(1), $"handover took {takenOverAfter}");
 
+        var lease = await fleet.ControlPlane.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Election("").LeaseName, "karmada-system");
+        Assert.Equal(("replica-b", 1), (lease.Spec.HolderIdentity, lease.Spec.LeaseTransitions));
+
         await Widgets.CreateAsync(NewWidget("second"));
         await Eventually.TrueAsync(() => journalB.For("second").Count > 0, Timeout, "the new leader reconciles");
         Assert.Empty(journalA.For("second"));
 
         await b.StopAsync();
         await a.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_holder_renews_with_one_write_and_no_read_and_reads_again_after_a_conflict()
+    {
+        var requests = new RequestLog();
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(fleet.ControlPlane.Server.AdminKubeconfig()));
+        using var client = new KubeClient(k8s.KubernetesClientConfiguration.BuildConfigFromConfigFile(stream), requests);
+        var holder = new LeaseLock(client, Election("holder"), TimeProvider.System);
+        Assert.True(await holder.TryAcquireOrRenewAsync(CancellationToken.None));
+        Assert.Equal(["GET", "POST"], requests.Take());
+
+        for (var i = 0; i < 3; i++) Assert.True(await holder.TryAcquireOrRenewAsync(CancellationToken.None));
+        Assert.Equal(["PUT", "PUT", "PUT"], requests.Take());
+
+        // Someone else writes the Lease: the optimistic write conflicts, the holder reads it and still holds it.
+        var leases = fleet.ControlPlane.Admin.CoordinationV1;
+        var touched = await leases.ReadNamespacedLeaseAsync(Election("").LeaseName, "karmada-system");
+        touched.Metadata.Labels = new Dictionary<string, string> { ["touched"] = "yes" };
+        await leases.ReplaceNamespacedLeaseAsync(touched, touched.Metadata.Name, "karmada-system");
+        Assert.True(await holder.TryAcquireOrRenewAsync(CancellationToken.None));
+        Assert.Equal(["PUT", "GET", "PUT"], requests.Take());
+
+        // Another replica sees a valid Lease held by someone else and does not write.
+        var other = new LeaseLock(client, Election("other"), TimeProvider.System);
+        Assert.False(await other.TryAcquireOrRenewAsync(CancellationToken.None));
+        Assert.Equal(["GET"], requests.Take());
+        var lease = await leases.ReadNamespacedLeaseAsync(Election("").LeaseName, "karmada-system");
+        Assert.Equal(("holder", 0, 4), (lease.Spec.HolderIdentity, lease.Spec.LeaseTransitions, lease.Spec.LeaseDurationSeconds));
+    }
+
+    /// <summary>The methods of the requests a client sent, in order.</summary>
+    private sealed class RequestLog : DelegatingHandler
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _methods = new();
+
+        public List<string> Take()
+        {
+            var taken = new List<string>();
+            while (_methods.TryDequeue(out var method)) taken.Add(method);
+            return taken;
+        }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            _methods.Enqueue(request.Method.Method);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private OperatorLeaderElectionOptions Election(string identity) => new()

@@ -9,6 +9,7 @@ using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
+using Kagent.Operator.RateLimiting;
 
 namespace Kagent.Agent.Events;
 
@@ -43,8 +44,7 @@ public sealed class EventExporter(
         var events = new ResourceWatcher<Corev1Event>(member, new ResourcePath("", "v1", "events"),
             new ResourceWatcherOptions { FieldSelector = "type=Warning", PageSize = 500 }, Slim, logger);
         events.Subscribe(OnMemberEvent);
-        logger.LogInformation("Exporting the member's Warning events to {Namespace} in the control plane, at most {Qps}/s (burst {Burst})",
-            ExportedEvents.NamespaceFor(options.ClusterName), _export.Qps, _export.Burst);
+        logger.EventExportStarted(ExportedEvents.NamespaceFor(options.ClusterName), _export.Qps, _export.Burst);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = events.RunAsync(stop.Token);
@@ -75,7 +75,7 @@ public sealed class EventExporter(
 
     private async Task WriteLoopAsync(ResourceWatcher<Corev1Event> events, CancellationToken cancellationToken)
     {
-        using var limiter = TokenBuckets.Create(_export.Qps, _export.Burst, queueLimit: 1);
+        var limiter = new TokenBucket(_export.Qps, _export.Burst, time);
         var backoff = new Backoff(TimeSpan.FromMilliseconds(200), MaxFailureBackoff);
         var failures = 0;
         var namespaceMissing = false;
@@ -85,11 +85,11 @@ public sealed class EventExporter(
             while (_queue.TryTake(out var pending))
             {
                 metrics.Pending(_queue.Pending);
-                using var lease = await limiter.AcquireAsync(1, cancellationToken);
+                await limiter.WaitAsync(cancellationToken);
                 try
                 {
                     metrics.Written(await WriteAsync(pending, cancellationToken));
-                    if (namespaceMissing || failures > 0) logger.LogInformation("Exporting events to {Namespace} again", ExportedEvents.NamespaceFor(options.ClusterName));
+                    if (namespaceMissing || failures > 0) logger.EventExportResumed(ExportedEvents.NamespaceFor(options.ClusterName));
                     namespaceMissing = false;
                     failures = 0;
                     backoff.Reset();
@@ -119,15 +119,14 @@ public sealed class EventExporter(
         {
             if (!namespaceMissing)
             {
-                logger.LogWarning("Namespace {Namespace} does not exist in the control plane (Karmada creates it for each cluster); events are kept and exported once it does",
-                    ExportedEvents.NamespaceFor(options.ClusterName));
+                logger.EventNamespaceMissing(ExportedEvents.NamespaceFor(options.ClusterName));
             }
 
             namespaceMissing = true;
             return MissingNamespaceRetry;
         }
 
-        if (failures++ == 0) logger.LogWarning("Exporting an event to the control plane failed: {Error}; retrying with backoff", e.Message.ReplaceLineEndings(" "));
+        if (failures++ == 0) logger.EventExportFailed(e);
         return backoff.Next();
     }
 

@@ -18,7 +18,8 @@ public enum HealthOutcome
 public sealed record HealthResult(HealthOutcome Outcome, string Detail);
 
 /// <summary>
-/// Probes the member's API server: /readyz (or /healthz where /readyz is 404), and /livez, each with its own timeout,
+/// Probes the member's API server: /readyz (or /healthz where /readyz is 404; read again verbosely when not ok, to
+/// name the failing checks), and /livez, each with its own timeout,
 /// so a hung endpoint costs a few seconds, never a stalled agent. An API server whose only failing ready check is
 /// "shutdown" is leaving gracefully (one replica of several): that is not a failed cluster.
 /// </summary>
@@ -26,10 +27,13 @@ public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout, Agent
 {
     public async Task<HealthResult> ProbeAsync(CancellationToken cancellationToken)
     {
-        var ready = await GetAsync("/readyz?verbose", cancellationToken);
-        if (ready.Status == HttpStatusCode.NotFound) ready = await GetAsync("/healthz", cancellationToken);
+        // The short answer while healthy (as Karmada asks); the verbose one, which names the failing checks, only when not.
+        var path = "/readyz";
+        var ready = await GetAsync(path, cancellationToken);
+        if (ready.Status == HttpStatusCode.NotFound) ready = await GetAsync(path = "/healthz", cancellationToken);
         if (ready.Error is not null) return new HealthResult(HealthOutcome.Unreachable, ready.Error);
         if (ready.Status == HttpStatusCode.OK) return new HealthResult(HealthOutcome.Ok, "ok");
+        if (await GetAsync(path + "?verbose", cancellationToken) is { Error: null, Status: not HttpStatusCode.OK } verbose) ready = verbose;
 
         var failing = FailingChecks(ready.Body);
         if (failing.SequenceEqual(["shutdown"]))

@@ -26,6 +26,7 @@ public sealed class LeaseHeartbeat(
     ILogger<LeaseHeartbeat> logger) : IControllerRunner
 {
     private long _renewals;
+    private V1Lease? _written;
 
     public string Name => "heartbeat";
 
@@ -37,8 +38,7 @@ public sealed class LeaseHeartbeat(
         var interval = options.ClusterLeaseRenewInterval;
         var backoff = new Backoff(TimeSpan.FromMilliseconds(200), interval / 2);
         var failing = false;
-        logger.LogInformation("Heartbeat started: Lease {Namespace}/{Name}, duration {Duration}s, renewed every {Interval:0.##}s",
-            options.ClusterNamespace, options.ClusterName, (int)options.ClusterLeaseDuration.TotalSeconds, interval.TotalSeconds);
+        logger.HeartbeatStarted(options.ClusterNamespace, options.ClusterName, options.ClusterLeaseDuration, interval);
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -47,13 +47,13 @@ public sealed class LeaseHeartbeat(
             {
                 if (!await RenewAsync(clusterUid, cancellationToken))
                 {
-                    logger.LogWarning("Karmada Cluster {Cluster} is gone (deregistered); heartbeat stopped until the agent restarts", options.ClusterName);
+                    logger.HeartbeatClusterGone(options.ClusterName);
                     return;
                 }
 
                 Interlocked.Increment(ref _renewals);
                 metrics.HeartbeatRenewed(time.GetElapsedTime(started), time.GetUtcNow());
-                if (failing) logger.LogInformation("Heartbeat renewed again after failures");
+                if (failing) logger.HeartbeatRecovered();
                 failing = false;
                 backoff.Reset();
                 wait = interval;
@@ -65,7 +65,7 @@ public sealed class LeaseHeartbeat(
             catch (Exception e)
             {
                 metrics.HeartbeatFailed();
-                if (!failing) logger.LogWarning("Heartbeat renewal failed: {Error}; retrying with backoff", e.Message.ReplaceLineEndings(" "));
+                if (!failing) logger.HeartbeatFailed(e);
                 failing = true;
                 wait = backoff.Next();
             }
@@ -81,11 +81,29 @@ public sealed class LeaseHeartbeat(
         }
     }
 
-    /// <summary>Renews (or creates) the Lease; false when the Cluster is gone, so that no orphan Lease is left behind.</summary>
+    /// <summary>
+    /// Renews (or creates) the Lease; false when the Cluster is gone, so that no orphan Lease is left behind. As
+    /// Kubernetes' lease controller does, the Lease last written is written back with a new renewTime without being
+    /// read first; a conflict, a missing Lease or any other failure falls back to reading it.
+    /// </summary>
     private async Task<bool> RenewAsync(string clusterUid, CancellationToken cancellationToken)
     {
         var leases = karmada.CoordinationV1;
         var now = time.GetUtcNow().UtcDateTime;
+        if (_written is { } last)
+        {
+            _written = null;
+            try
+            {
+                last.Spec = Spec(last.Spec, now);
+                _written = await leases.ReplaceNamespacedLeaseAsync(last, options.ClusterName, options.ClusterNamespace, cancellationToken: cancellationToken);
+                return true;
+            }
+            catch (HttpOperationException)
+            {
+            }
+        }
+
         V1Lease? lease;
         try
         {
@@ -99,7 +117,7 @@ public sealed class LeaseHeartbeat(
         if (lease is null)
         {
             if (await new EntityClient<Cluster>(karmada).GetAsync(options.ClusterName, cancellationToken: cancellationToken) is null) return false;
-            await leases.CreateNamespacedLeaseAsync(new V1Lease
+            _written = await leases.CreateNamespacedLeaseAsync(new V1Lease
             {
                 Metadata = new V1ObjectMeta { Name = options.ClusterName, NamespaceProperty = options.ClusterNamespace, OwnerReferences = [Owner(clusterUid)] },
                 Spec = Spec(new V1LeaseSpec(), now),
@@ -110,7 +128,7 @@ public sealed class LeaseHeartbeat(
         lease.Spec = Spec(lease.Spec ?? new V1LeaseSpec(), now);
         if (lease.Metadata.OwnerReferences?.Any(o => o.Uid == clusterUid) != true)
             lease.Metadata.OwnerReferences = [.. (lease.Metadata.OwnerReferences ?? []).Where(o => o.Kind != "Cluster"), Owner(clusterUid)];
-        await leases.ReplaceNamespacedLeaseAsync(lease, options.ClusterName, options.ClusterNamespace, cancellationToken: cancellationToken);
+        _written = await leases.ReplaceNamespacedLeaseAsync(lease, options.ClusterName, options.ClusterNamespace, cancellationToken: cancellationToken);
         return true;
     }
 

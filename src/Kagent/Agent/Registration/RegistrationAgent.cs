@@ -45,7 +45,7 @@ public sealed class RegistrationAgent(
                 if (existed && await _registrations.GetAsync(options.ClusterName, cancellationToken: stoppingToken) is null)
                 {
                     // Deleted while waiting (kagent agent unregister, or an administrator): do not fight it.
-                    logger.LogWarning("ClusterRegistration {Cluster} was deleted; the agent will not register again until it restarts", options.ClusterName);
+                    logger.RegistrationDeleted(options.ClusterName);
                     return;
                 }
 
@@ -55,16 +55,14 @@ public sealed class RegistrationAgent(
                 metrics.RegistrationPhase(registration.Status.Phase);
                 if (registration.Status.Phase == OnboardingConstants.PhaseRegistered)
                 {
-                    logger.LogInformation("Cluster {Cluster} is registered (id {ClusterId}, Karmada Cluster uid {ClusterUid})",
-                        options.ClusterName, clusterId, registration.Status.ClusterUid);
+                    logger.Registered(options.ClusterName, clusterId, registration.Status.ClusterUid);
                     return;
                 }
 
                 if (registration.Status.Phase != lastPhase || DateTime.UtcNow - lastProgress > ProgressInterval)
                 {
                     var condition = registration.Status.Conditions?.FirstOrDefault(c => c.Type == OnboardingConstants.ConditionRegistered);
-                    logger.LogInformation("Waiting for cluster {Cluster} to be registered: phase {Phase}; {Message}",
-                        options.ClusterName, registration.Status.Phase ?? "(not yet seen by the hub)", condition?.Message ?? "no hub answer yet");
+                    logger.RegistrationWaiting(options.ClusterName, registration.Status.Phase ?? "(not yet seen by the hub)", condition?.Message ?? "no hub answer yet");
                     lastPhase = registration.Status.Phase;
                     lastProgress = DateTime.UtcNow;
                 }
@@ -79,15 +77,13 @@ public sealed class RegistrationAgent(
             catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Forbidden or HttpStatusCode.UnprocessableEntity)
             {
                 var delay = backoff.Next();
-                logger.LogWarning("Registration of cluster {Cluster} was refused: {Reason}; trying again in {Delay:0}s",
-                    options.ClusterName, DenialMessage(e), delay.TotalSeconds);
+                logger.RegistrationRefused(options.ClusterName, DenialMessage(e), delay);
                 await DelayAsync(delay, stoppingToken);
             }
             catch (Exception e)
             {
                 var delay = backoff.Next();
-                logger.LogWarning("Registration of cluster {Cluster} failed: {Error}; trying again in {Delay:0}s",
-                    options.ClusterName, e.Message.ReplaceLineEndings(" "), delay.TotalSeconds);
+                logger.RegistrationFailed(e, options.ClusterName, delay);
                 await DelayAsync(delay, stoppingToken);
             }
         }
@@ -98,7 +94,7 @@ public sealed class RegistrationAgent(
         var existing = await _registrations.GetAsync(options.ClusterName, cancellationToken: cancellationToken);
         if (existing is null)
         {
-            logger.LogInformation("Creating ClusterRegistration {Cluster} (id {ClusterId}, {Version})", options.ClusterName, clusterId, version);
+            logger.RegistrationCreating(options.ClusterName, clusterId, version);
             return await _registrations.CreateAsync(new ClusterRegistration
             {
                 Metadata = new V1ObjectMeta { Name = options.ClusterName },
@@ -112,7 +108,7 @@ public sealed class RegistrationAgent(
         // Merge patch of the owned fields only; labels the flags no longer name are removed (null).
         var labels = new Dictionary<string, string?>(desired.Labels!.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
         foreach (var key in existing.Spec.Labels?.Keys ?? []) labels.TryAdd(key, null);
-        logger.LogInformation("Updating ClusterRegistration {Cluster} from the agent's flags", options.ClusterName);
+        logger.RegistrationUpdating(options.ClusterName);
         return await _registrations.MergePatchAsync(options.ClusterName, new
         {
             spec = new

@@ -59,7 +59,7 @@ public sealed class ClusterStatusReporter(
         _ = Task.WhenAll(nodes.Synced, pods.Synced).ContinueWith(_ =>
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            logger.LogInformation("Caches synced: {Nodes} nodes, {Pods} pods", nodes.Count, pods.Count);
+            logger.StatusCachesSynced(nodes.Count, pods.Count);
         }, TaskContinuationOptions.OnlyOnRanToCompletion);
         try
         {
@@ -109,7 +109,7 @@ public sealed class ClusterStatusReporter(
                 var cluster = await _clusters.GetAsync(options.ClusterName, cancellationToken: cancellationToken);
                 if (cluster is null)
                 {
-                    logger.LogWarning("Karmada Cluster {Cluster} is gone (deregistered); status reporting stopped until the agent restarts", options.ClusterName);
+                    logger.StatusClusterGone(options.ClusterName);
                     return;
                 }
 
@@ -123,6 +123,7 @@ public sealed class ClusterStatusReporter(
                     Interlocked.Increment(ref _skipped);
                     metrics.SkippedWrites.WithLabels(options.ClusterName).Inc();
                     metrics.SyncDuration.WithLabels(options.ClusterName).Observe(clock.Elapsed.TotalSeconds);
+                    logger.StatusUnchanged(options.ClusterName);
                     continue;
                 }
 
@@ -132,12 +133,12 @@ public sealed class ClusterStatusReporter(
                 metrics.SyncDuration.WithLabels(options.ClusterName).Observe(clock.Elapsed.TotalSeconds);
                 lastWritten = json;
                 lastWrite = time.GetUtcNow();
+                logger.StatusWritten(options.ClusterName);
                 Interlocked.Increment(ref _writes);
                 if (!firstComplete && status.NodeSummary is not null)
                 {
                     firstComplete = true;
-                    logger.LogInformation("First complete status of {Cluster} written {Seconds:0.0}s after start: {Nodes} nodes ({Ready} ready), {Pods} pods allocated",
-                        options.ClusterName, (lastWrite - started).TotalSeconds, status.NodeSummary.TotalNum, status.NodeSummary.ReadyNum,
+                    logger.FirstCompleteStatus(options.ClusterName, lastWrite - started, status.NodeSummary.TotalNum, status.NodeSummary.ReadyNum,
                         status.ResourceSummary?.Allocated is { } allocated && allocated.TryGetValue(ResourceAmounts.Pods, out var pods) ? pods.ToString() : "0");
                 }
             }
@@ -153,7 +154,7 @@ public sealed class ClusterStatusReporter(
             catch (Exception e)
             {
                 lastWritten = null;
-                logger.LogWarning("Cluster status of {Cluster} not written: {Error}", options.ClusterName, e.Message.ReplaceLineEndings(" "));
+                logger.StatusNotWritten(e, options.ClusterName);
             }
         }
         while (await NextAsync());
@@ -170,7 +171,7 @@ public sealed class ClusterStatusReporter(
         var posted = Conditions.Find(current.Conditions, KarmadaConstants.ConditionReady);
         var ready = debouncer.Adjust(posted, observed);
         if (health.Outcome != HealthOutcome.Ok && ready.Status != posted?.Status)
-            logger.LogWarning("Cluster {Cluster} health: {Outcome} ({Detail})", options.ClusterName, health.Outcome, health.Detail);
+            logger.HealthChanged(options.ClusterName, health.Outcome.ToString(), health.Detail);
 
         var status = KubeJson.Clone(current);
         status.Conditions = Conditions.Set(status.Conditions, ready.Type, ready.Status == "True", ready.Reason, ready.Message, null, now);
@@ -213,7 +214,7 @@ public sealed class ClusterStatusReporter(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogDebug("Version of {Cluster} not read this time: {Error}", options.ClusterName, e.Message);
+            logger.VersionNotRead(e, options.ClusterName);
             return null;
         }
     }

@@ -56,7 +56,7 @@ public sealed class MemberObjectWatches(
                 new ResourceWatcherOptions { LabelSelector = $"{WorkConstants.ManagedLabel}={WorkConstants.ManagedLabelValue}" }, CacheTransforms.WithoutManagedFields, logger);
             watcher.Subscribe(OnChange);
             _ = watcher.RunAsync(_lifetime.Token);
-            logger.LogInformation("Watching Karmada-managed {Resource} in the member", resource.Collection().Resource);
+            logger.WatchingManaged(resource.Collection().Resource);
             return watcher;
         });
 

@@ -1,4 +1,5 @@
 using k8s.Models;
+using Kagent.Hub;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Controllers;
 using Kagent.Operator.Events;
@@ -33,7 +34,7 @@ public sealed class ClusterHealthEvents(ClusterHealthMonitor monitor, EventRecor
             }
 
             // Fell behind (a burst of changes): carry on from now; the transitions missed meanwhile are not reported.
-            logger.LogWarning("Readiness Events fell behind the changes of cluster health; continuing from the current state");
+            logger.ReadinessEventsBehind();
         }
     }
 

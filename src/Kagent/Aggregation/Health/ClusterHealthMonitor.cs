@@ -2,6 +2,7 @@ using k8s.Models;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Alpha1;
 using Kagent.Api.V1Beta1;
+using Kagent.Hub;
 using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
@@ -83,7 +84,7 @@ public sealed class ClusterHealthMonitor : BackgroundService
 
         foreach (var name in _clusters.Items.Select(c => c.Metadata.Name).Concat(_store.Names()).Distinct().ToList()) Recompute(name, force: true);
         _synced.TrySetResult();
-        _logger.LogInformation("Serving the health of {Count} clusters", _store.Snapshot().Items.Count);
+        _logger.ServingHealth(_store.Snapshot().Items.Count);
         await Task.WhenAll(watches, RecheckStaleHeartbeatsAsync(stoppingToken));
     }
 

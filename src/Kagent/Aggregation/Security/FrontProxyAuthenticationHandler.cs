@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Encodings.Web;
+using Kagent.Hub;
 using Kagent.Kube;
 using Kagent.Operator.Tls;
 using Microsoft.AspNetCore.Authentication;
@@ -26,17 +27,20 @@ public sealed class FrontProxyAuthenticationHandler(
     public const string UidClaim = "kagent.io/uid";
     public const string ExtraClaimPrefix = "kagent.io/extra/";
 
+    /// <summary>Refusals are logged at --v=2 under a category of their own (ASP.NET's own failure line is filtered out: one line per refusal, not per level).</summary>
+    private readonly ILogger _refusals = loggerFactory.CreateLogger("Kagent.Aggregation.Security.FrontProxy");
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var settings = settingsSource.Current;
         var headers = TakeIdentityHeaders(settings);
         var certificate = Context.Connection.ClientCertificate ?? await Context.Connection.GetClientCertificateAsync(Context.RequestAborted);
         if (certificate is null) return AuthenticateResult.NoResult();
-        if (settings is null) return AuthenticateResult.Fail("the front proxy's CA is not known yet (kube-system/extension-apiserver-authentication not read)");
-        if (Verify(certificate, settings) is { } problem) return AuthenticateResult.Fail(problem);
+        if (settings is null) return Refuse("the front proxy's CA is not known yet (kube-system/extension-apiserver-authentication not read)");
+        if (Verify(certificate, settings) is { } problem) return Refuse(problem);
 
         var user = settings.UsernameHeaders.Select(h => First(headers, h)).FirstOrDefault(v => !string.IsNullOrEmpty(v));
-        if (user is null) return AuthenticateResult.Fail("the front proxy sent no user header");
+        if (user is null) return Refuse("the front proxy sent no user header");
 
         var claims = new List<Claim> { new(ClaimTypes.Name, user) };
         if (settings.UidHeaders.Select(h => First(headers, h)).FirstOrDefault(v => !string.IsNullOrEmpty(v)) is { } uid) claims.Add(new Claim(UidClaim, uid));
@@ -51,6 +55,12 @@ public sealed class FrontProxyAuthenticationHandler(
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private AuthenticateResult Refuse(string reason)
+    {
+        _refusals.RequestRefused(reason);
+        return AuthenticateResult.Fail(reason);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using k8s.Models;
 using Kagent.Api;
 using Kagent.Configuration;
+using Kagent.Hub;
 using Kagent.Kube;
 using Kagent.Observability;
 using Prometheus;
@@ -77,7 +78,7 @@ public sealed class RequestAuthorizer(SubjectAccessReviewer reviewer, Aggregatio
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // No answer is no permission (and is not remembered).
-            logger.LogWarning("SubjectAccessReview for {User} {Verb} {Resource} failed: {Error}", user.Name, request.Verb, request.Resource, e.Message);
+            logger.AccessReviewFailed(e, user.Name, request.Verb, request.Resource);
             return new AccessDecision(false, "the authorizer could not be reached");
         }
 

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Kagent.Configuration;
+using Kagent.Hub;
 using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
@@ -41,21 +42,18 @@ public sealed class RequestHeaderSettingsSource : BackgroundService
             var settings = RequestHeaderSettings.FromConfigMap(configMap?.Data);
             if (settings is null)
             {
-                _logger.LogWarning("{Namespace}/{Name} has no requestheader-client-ca-file: kube-apiserver runs without --requestheader-client-ca-file, so no front proxy can be authenticated",
-                    RequestHeaderSettings.ConfigMapNamespace, RequestHeaderSettings.ConfigMapName);
+                _logger.NoFrontProxyCa(RequestHeaderSettings.ConfigMapNamespace, RequestHeaderSettings.ConfigMapName);
             }
             else
             {
-                _logger.LogInformation("Front proxy: {Count} client CA certificate(s), allowed names [{AllowedNames}]",
-                    settings.ClientCertificateAuthorities.Count, string.Join(", ", settings.AllowedNames));
+                _logger.FrontProxySettings(settings.ClientCertificateAuthorities.Count, string.Join(", ", settings.AllowedNames));
             }
 
             _current = settings;
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException)
         {
-            _logger.LogWarning("{Namespace}/{Name} is not readable ({Error}); keeping the previous front-proxy settings",
-                RequestHeaderSettings.ConfigMapNamespace, RequestHeaderSettings.ConfigMapName, e.Message);
+            _logger.FrontProxySettingsUnreadable(e, RequestHeaderSettings.ConfigMapNamespace, RequestHeaderSettings.ConfigMapName);
         }
     }
 }

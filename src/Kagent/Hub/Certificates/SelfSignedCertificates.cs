@@ -40,8 +40,7 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
             var certificate = set.Serving.ToCertificate();
             Volatile.Write(ref _current, certificate);
             _servedPem = set.Serving.CertificatePem;
-            logger.LogInformation("Serving the self-signed certificate from Secret {Namespace}/{Name} (expires {NotAfter:u})",
-                options.SecretNamespace, options.SecretName, certificate.NotAfter.ToUniversalTime());
+            logger.ServingSelfSigned(options.SecretNamespace, options.SecretName, certificate.NotAfter.ToUniversalTime());
         }
 
         await InjectAsync(Encoding.UTF8.GetBytes(set.TrustBundle), cancellationToken);
@@ -61,7 +60,7 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 var delay = backoff.Next();
-                logger.LogWarning("Could not obtain the self-signed serving certificate: {Error}; retrying in {Delay:0.#}s", e.Message.ReplaceLineEndings(" "), delay.TotalSeconds);
+                logger.SelfSignedUnavailable(e, delay);
                 await Task.Delay(delay, time, cancellationToken);
             }
         }
@@ -84,7 +83,7 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
             }
             catch (Exception e)
             {
-                if (!failing) logger.LogWarning("Checking the self-signed certificates failed: {Error}; serving the current one and retrying", e.Message.ReplaceLineEndings(" "));
+                if (!failing) logger.SelfSignedCheckFailed(e);
                 failing = true;
             }
         }
@@ -126,7 +125,7 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
             return CertificateSet.FromSecretData((await ReadSecretAsync(cancellationToken))?.Data) ?? throw new InvalidOperationException("the certificates Secret changed but holds no certificates");
         }
 
-        logger.LogInformation("Wrote {What} to Secret {Namespace}/{Name}", current is null ? "a new CA and serving certificate" :
+        logger.CertificatesWritten(current is null ? "a new CA and serving certificate" :
             ReferenceEquals(renewed.Authority, current.Authority) ? "a renewed serving certificate" : "a new CA and serving certificate (the previous CA stays trusted until it expires)",
             options.SecretNamespace, options.SecretName);
         return renewed;
@@ -161,13 +160,13 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
     {
         try
         {
-            if (await inject()) logger.LogInformation("Injected the CA bundle into {Target}", target);
+            if (await inject()) logger.CaBundleInjected(target);
             _missingTargets.Remove(target);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
             // Not applied yet (or deliberately left out); checked again on the next round.
-            if (_missingTargets.Add(target)) logger.LogInformation("{Target} does not exist yet; its caBundle is set once it does", target);
+            if (_missingTargets.Add(target)) logger.CaBundleTargetMissing(target);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
         {

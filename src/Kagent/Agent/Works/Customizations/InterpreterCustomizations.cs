@@ -81,7 +81,7 @@ public sealed class InterpreterCustomizations(
         var before = _rules;
         _rules = merged;
         if (before.Count == merged.Count && before.All(kv => merged.TryGetValue(kv.Key, out var now) && now == kv.Value)) return;
-        logger.LogInformation("Resource interpreter customizations for {Kinds} kind(s): {Targets}", merged.Count, string.Join(", ", merged.Keys.Order(StringComparer.Ordinal)));
+        logger.CustomizationsLoaded(merged.Count, string.Join(", ", merged.Keys.Order(StringComparer.Ordinal)));
         works.RequeueAll();
     }
 

@@ -1,0 +1,26 @@
+namespace Kagent.Hosting;
+
+/// <summary>Every log line of the shared host and the API server connections, with its stable event id (4000-4999).</summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(4001, LogLevel.Information, "kagent {Role} {Version} started; metrics on {MetricsAddress}, health probes on {HealthAddress}")]
+    public static partial void Started(this ILogger logger, string role, string version, string metricsAddress, string healthAddress);
+
+    [LoggerMessage(4002, LogLevel.Information, "Serving certificate reloaded from {CertificateFile} (expires {NotAfter})")]
+    public static partial void CertificateReloaded(this ILogger logger, string certificateFile, DateTime notAfter);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Serving certificate not reloaded")]
+    public static partial void CertificateNotReloaded(this ILogger logger, Exception error);
+
+    [LoggerMessage(4010, LogLevel.Information, "Connected to {Cluster} API server {Host} ({KubernetesVersion})")]
+    public static partial void Connected(this ILogger logger, string cluster, string host, string? kubernetesVersion);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Cannot reach {Cluster} API server {Host}: {Reason}; retrying with backoff")]
+    public static partial void Unreachable(this ILogger logger, string cluster, string host, string? reason);
+
+    [LoggerMessage(4020, LogLevel.Trace, "{Cluster} {Verb} {Path} {Code} in {Duration}")]
+    public static partial void ClientRequest(this ILogger logger, string cluster, string verb, string path, string code, TimeSpan duration);
+
+    [LoggerMessage(4021, LogLevel.Trace, "Served {Method} {Path} {Code} in {Duration}")]
+    public static partial void ServedRequest(this ILogger logger, string method, string path, int code, TimeSpan duration);
+}
