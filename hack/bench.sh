@@ -6,7 +6,7 @@
 #   hack/bench.sh hub [--clusters 1000] [--watchers 100] [--requests 500]
 #       the clusterhealths aggregated API: list latency directly and through kube-apiserver, memory, and the
 #       time for one change to reach every open watch (about 3 minutes)
-#   hack/bench.sh works [--works 2000] [--idle 60]
+#   hack/bench.sh works [--works 2000] [--idle 60] [--settle 30]
 #       Works built as Karmada's control plane builds them (half Deployments, half Services) created at once: time until
 #       every one is Applied with manifestStatuses, control-plane writes per Work (audit log), RSS and idle CPU before
 #       and after, idle Work writes, edit latency, deletion (about 5 minutes)

@@ -4,7 +4,7 @@ using Kagent.Testing.Fixtures;
 
 // kagent-bench agent [--nodes 5000] [--pods 20000,150000] [--idle 60]
 // kagent-bench hub [--clusters 1000] [--watchers 100] [--requests 500]
-// kagent-bench works [--works 2000] [--idle 60]
+// kagent-bench works [--works 2000] [--idle 60] [--settle 30]
 var root = TestDirectories.NewRoot("bench");
 void Progress(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
 
@@ -27,7 +27,7 @@ if (args.FirstOrDefault() == "hub")
 
 if (args.FirstOrDefault() == "works")
 {
-    var w = await new WorkBenchmark(root, Progress).RunAsync(Option("--works", 2000), TimeSpan.FromSeconds(Option("--idle", 60)));
+    var w = await new WorkBenchmark(root, Progress).RunAsync(Option("--works", 2000), TimeSpan.FromSeconds(Option("--idle", 60)), TimeSpan.FromSeconds(Option("--settle", 30)));
     Console.WriteLine("| Works | all Applied with manifestStatuses | RSS before → after | idle CPU before → after | idle Work writes/min | edit → member | Works deleted → member objects gone |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

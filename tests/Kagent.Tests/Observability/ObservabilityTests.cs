@@ -120,6 +120,18 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
         Assert.True(hub.Value("kagent_api_request_duration_seconds_count", ("cluster", "karmada"), ("verb", "watch")) > 0);
         Assert.Equal(1, hub.Value("kagent_build_info"));
 
+        // controller-runtime's standard controller metrics, on both roles: a queue per controller, the leader gauge.
+        Assert.True(hub.Value("workqueue_adds_total", ("controller", "clusterregistration"), ("name", "clusterregistration")) > 0);
+        Assert.True(hub.Value("workqueue_work_duration_seconds_count", ("name", "clusterregistration")) > 0);
+        Assert.NotNull(agent.Value("workqueue_depth", ("name", "work")));
+        Assert.NotNull(agent.Value("workqueue_longest_running_processor_seconds", ("name", "work")));
+        foreach (var scrape in new[] { agent, hub })
+        {
+            var leading = scrape.Samples.Where(s => s.Name == "leader_election_master_status").ToList();
+            Assert.NotEmpty(leading);
+            Assert.All(leading, s => Assert.Equal(1, s.Value));
+        }
+
         // Nothing secret in the logs: no private key, no credential of the kubeconfigs the processes ran with.
         foreach (var log in new[] { _agent.LogPath, onboarding.HubLog })
         {

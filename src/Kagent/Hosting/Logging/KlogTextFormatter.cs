@@ -7,7 +7,8 @@ namespace Kagent.Hosting.Logging;
 
 /// <summary>
 /// klog's text format: <c>I1202 04:16:38.123456   12345 Caller:id] "message" key="value" err="..."</c>, the
-/// severity letter (I, W, E, F), month and day, UTC time, process id, caller, then the structured values.
+/// severity letter (I, W, E, F), month and day, UTC time, process id, caller, then the structured values. One line
+/// an entry, as klog's: an error is its message (err=...); its stack trace is in the JSON format's errStack.
 /// </summary>
 public sealed class KlogTextFormatter() : ConsoleFormatter(Name)
 {
@@ -24,7 +25,6 @@ public sealed class KlogTextFormatter() : ConsoleFormatter(Name)
         foreach (var (key, value) in entry.Values) line.Append(' ').Append(key).Append('=').Append(Text(value));
         if (entry.Error is { } error) line.Append(" err=").Append(Quote(error.Message));
         textWriter.Write(line.Append('\n').ToString());
-        if (entry.Error?.StackTrace is { } stack) textWriter.Write(stack + "\n");
     }
 
     private static string Text(object? value) => value switch
