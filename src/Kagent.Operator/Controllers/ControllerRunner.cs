@@ -140,8 +140,25 @@ internal sealed class ControllerRunner<TEntity, TController>(
             finally
             {
                 queue.Done(key);
+                if (Interlocked.Increment(ref _sinceCompaction) >= CompactAfter && queue.Length == 0) Compact();
             }
         }
+    }
+
+    /// <summary>Reconciles after which, once the queue is empty, the process gives memory back (a burst of many objects).</summary>
+    private const int CompactAfter = 500;
+
+    private long _sinceCompaction;
+
+    /// <summary>
+    /// A burst (thousands of Works created at once) leaves the heap grown with garbage that the next collections keep
+    /// as free space: once the queue has drained, one compacting collection returns it to the system, as the agent
+    /// does after its first node and pod lists.
+    /// </summary>
+    private void Compact()
+    {
+        if (Interlocked.Exchange(ref _sinceCompaction, 0) < CompactAfter) return;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     private async Task<ReconciliationResult<TEntity>?> ProcessAsync(ResourceWatcher<TEntity> watcher, string key, CancellationToken cancellationToken)

@@ -176,6 +176,7 @@ public sealed class WorkExecutionTests(OnboardingFixture onboarding) : IAsyncLif
             KarmadaWorks.ConfigMap(_ns, "mixed-good", "v1"),
             KarmadaWorks.ConfigMap("no-such-namespace", "orphan", "v1"),
             KarmadaWorks.ConfigMap(_ns, "oversized", new string('x', 1_100_000)));
+        await onboarding.ControlPlane.EnsureNamespaceAsync(_ns);   // where the resource templates live in Karmada
         await Works.CreateAsync(mixed);
         var failed = await WaitWorkAsync("mixed", w => Condition(w, WorkConstants.ConditionApplied)?.Status == "False", "bad manifests reported");
         var message = Condition(failed, WorkConstants.ConditionApplied)!.Message;
@@ -184,6 +185,16 @@ public sealed class WorkExecutionTests(OnboardingFixture onboarding) : IAsyncLif
         Assert.Contains("namespaces \"no-such-namespace\" not found", message);
         Assert.Contains("ConfigMap \"oversized\" is invalid", message);
         Assert.Contains("must have at most 1048576 bytes", message);
+
+        // Each failed manifest's resource template in the control plane gets Karmada's SyncFailed event (uid from
+        // the manifest's resourcetemplate.karmada.io/uid), where `kubectl describe` of the template shows it.
+        var templateUid = mixed.Spec.Workload!.Manifests![3]["metadata"]!["annotations"]![WorkConstants.TemplateUidAnnotation]!.GetValue<string>();
+        var onTemplate = await Eventually.MatchAsync(
+            async () => (await onboarding.ControlPlane.Admin.CoreV1.ListNamespacedEventAsync(_ns, fieldSelector: "involvedObject.name=oversized")).Items,
+            events => events.Any(e => e.Reason == WorkConstants.EventSyncFailed), Timeout, "SyncFailed on the oversized ConfigMap's template");
+        var syncFailed = onTemplate.First(e => e.Reason == WorkConstants.EventSyncFailed);
+        Assert.Equal(("Warning", "ConfigMap", templateUid), (syncFailed.Type, syncFailed.InvolvedObject.Kind, syncFailed.InvolvedObject.Uid));
+        Assert.StartsWith($"Failed to create or update resource({_ns}/oversized) in member cluster({Cluster}): ConfigMap \"oversized\" is invalid", syncFailed.Message);
         Assert.True(await MemberHasConfigMapAsync("mixed-good"));
         Assert.Equal(1, Assert.Single(failed.Status.ManifestStatuses!).Identifier.Ordinal);
     }

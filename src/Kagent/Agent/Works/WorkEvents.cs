@@ -6,7 +6,12 @@ using Kagent.Operator.Events;
 
 namespace Kagent.Agent.Works;
 
-/// <summary>Events on Works with Karmada's reasons, only where they tell a person something: a failure, a put-back drift, a suspension toggled.</summary>
+/// <summary>
+/// Events with Karmada's reasons and messages, only where they tell a person something (a failure, a put-back
+/// drift or an applied change, a suspension toggled): on the Work, and for each manifest on its resource template in
+/// the control plane (named by the manifest, uid from resourcetemplate.karmada.io/uid; none without it), where
+/// `kubectl describe` of the Deployment a user applied to Karmada shows them.
+/// </summary>
 public sealed class WorkEvents(EventRecorder recorder, AgentOptions options)
 {
     public Task DispatchingAsync(Work work, string message, CancellationToken cancellationToken) =>
@@ -14,6 +19,22 @@ public sealed class WorkEvents(EventRecorder recorder, AgentOptions options)
 
     public async Task AppliedAsync(Work work, IReadOnlyList<ManifestResult> results, CancellationToken cancellationToken)
     {
+        var manifests = work.Spec.Workload?.Manifests ?? [];
+        foreach (var result in results.Where(r => r.Ordinal < manifests.Count && r.Target is not null))
+        {
+            if (Template(manifests[result.Ordinal], result.Target!) is not { } template) continue;
+            var resource = $"{result.Target!.Namespace}/{result.Target.Name}";
+            if (result.Outcome == ApplyOutcome.Failed)
+            {
+                await recorder.WarningAsync(template, WorkConstants.EventSyncFailed,
+                    $"Failed to create or update resource({resource}) in member cluster({options.ClusterName}): {result.Error}", cancellationToken);
+            }
+            else if (result.Outcome == ApplyOutcome.Updated || (result.Outcome == ApplyOutcome.Created && IsApplied(work)))
+            {
+                await recorder.NormalAsync(template, WorkConstants.EventSyncSucceed, $"Successfully applied resource({resource}) to cluster {options.ClusterName}", cancellationToken);
+            }
+        }
+
         var key = $"{work.Metadata.NamespaceProperty}/{work.Metadata.Name}";
         if (results.FirstOrDefault(r => r.Outcome == ApplyOutcome.Failed) is { } failed)
         {
@@ -34,6 +55,12 @@ public sealed class WorkEvents(EventRecorder recorder, AgentOptions options)
             await recorder.WarningAsync(Reference(work), failed.ProblemReason!, failed.Problem!, cancellationToken);
         }
     }
+
+    /// <summary>The resource template a manifest was made from (Karmada's GenEventRef): null without its uid annotation.</summary>
+    private static V1ObjectReference? Template(System.Text.Json.Nodes.JsonObject manifest, ManifestTarget target) =>
+        manifest.Annotation(WorkConstants.TemplateUidAnnotation) is { Length: > 0 } uid
+            ? new V1ObjectReference { ApiVersion = target.ApiVersion, Kind = target.Kind, NamespaceProperty = target.Namespace ?? "default", Name = target.Name, Uid = uid }
+            : null;
 
     private static bool IsApplied(Work work) => Conditions.IsTrue(work.Status.Conditions, WorkConstants.ConditionApplied);
 
