@@ -188,8 +188,8 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
 
                 // A failure streak logs its 1st, 2nd, 4th, 8th... failure: an outage of minutes costs a few lines.
                 failures++;
-                var level = (failures & (failures - 1)) == 0 ? LogLevel.Warning : LogLevel.Debug;
-                _logger.Log(level, "Watch of {Resource} failed: {Error}; retrying in {Delay:0.0}s (failure {Failures} in a row)", _path, OneLine(e), delay.TotalSeconds, failures);
+                if ((failures & (failures - 1)) == 0) _logger.WatchFailed(e, _path.ToString(), delay, failures);
+                else _logger.WatchFailedAgain(e, _path.ToString(), delay, failures);
                 try
                 {
                     await Task.Delay(delay, cancellationToken);
@@ -369,8 +369,6 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
             }
         }
     }
-
-    private static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ");
 
     /// <summary>KubernetesClient's JSON options (its converters for quantities, dates and int-or-string).</summary>
     private static JsonSerializerOptions JsonOptions => KubeJson.Options;

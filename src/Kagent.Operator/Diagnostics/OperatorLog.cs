@@ -11,6 +11,12 @@ public static partial class OperatorLog
     [LoggerMessage(1002, LogLevel.Error, "Handler of {Resource} failed on {Change} {Key}")]
     public static partial void WatchHandlerFailed(this ILogger logger, Exception error, string resource, string change, string key);
 
+    [LoggerMessage(1003, LogLevel.Warning, "Watch of {Resource} failed; retrying in {Delay} (failure {Failures} in a row)")]
+    public static partial void WatchFailed(this ILogger logger, Exception error, string resource, TimeSpan delay, int failures);
+
+    [LoggerMessage(1004, LogLevel.Debug, "Watch of {Resource} failed again; retrying in {Delay} (failure {Failures} in a row)")]
+    public static partial void WatchFailedAgain(this ILogger logger, Exception error, string resource, TimeSpan delay, int failures);
+
     [LoggerMessage(1010, LogLevel.Information, "Controller {Controller} started with {Workers} worker(s)")]
     public static partial void ControllerStarted(this ILogger logger, string controller, int workers);
 
