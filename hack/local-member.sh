@@ -25,7 +25,7 @@ key=$(echo "$NAME" | tr 'a-z-' 'A-Z_'); metrics_var="AGENT_${key}_METRICS_PORT";
 setsid dotnet "$ROOT/src/Kagent/bin/$CONFIGURATION/net10.0/kagent.dll" agent --cluster-name "$NAME" \
   --karmada-kubeconfig "$DIR/identities/agent-$NAME-karmada.kubeconfig" --kubeconfig "$DIR/identities/agent-$NAME-member.kubeconfig" \
   --cluster-api-endpoint "$(grep -m1 'server:' "$DIR/$NAME.kubeconfig" | awk '{print $2}')" \
-  --metrics-bind-address "127.0.0.1:${!metrics_var}" --health-probe-bind-address "127.0.0.1:${!health_var}" --log-format text \
+  --metrics-bind-address "127.0.0.1:${!metrics_var}" --health-probe-bind-address "127.0.0.1:${!health_var}" \
   >"$DIR/logs/kagent-agent-$NAME.log" 2>&1 </dev/null &
 echo "$! kagent-agent-$NAME" >>"$DIR/pids"
 log "kagent-agent-$NAME started (pid $!, log $DIR/logs/kagent-agent-$NAME.log)"

@@ -45,7 +45,7 @@ for m in "${members[@]}"; do kc "$m" apply -f config/agent/rbac.yaml -f config/a
 
 start() { # name, then the kagent arguments
   local name=$1; shift
-  setsid "${KAGENT[@]}" "$@" --log-format text >"$DIR/logs/$name.log" 2>&1 </dev/null &
+  setsid "${KAGENT[@]}" "$@" >"$DIR/logs/$name.log" 2>&1 </dev/null &
   echo "$! $name" >>"$DIR/pids"
   log "$name started (pid $!, log $DIR/logs/$name.log)"
 }
