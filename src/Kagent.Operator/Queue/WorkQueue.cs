@@ -42,6 +42,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     private readonly TimeProvider _time;
     private readonly WorkQueueMetrics? _metrics;
     private readonly TokenBucket? _retryBucket;
+    private int _waiting;
 
     public WorkQueue(WorkQueueOptions? options = null, TimeProvider? time = null)
     {
@@ -65,17 +66,12 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             _metrics.Queued();
         }
 
+        Interlocked.Increment(ref _waiting);
         _ready.Writer.TryWrite(key);
     }
 
-    /// <summary>Keys waiting to be handed out (not counting delayed ones).</summary>
-    public int Length
-    {
-        get
-        {
-            lock (_gate) return _dirty.Count(k => !_processing.Contains(k));
-        }
-    }
+    /// <summary>Keys waiting to be handed out (not counting delayed ones); counted as they enter and leave the channel, so cheap to read after every reconcile.</summary>
+    public int Length => Volatile.Read(ref _waiting);
 
     public bool IsShutDown => _shutdown.IsCancellationRequested;
 
@@ -163,6 +159,7 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
             lock (_gate)
             {
                 if (!_dirty.Remove(key)) continue;
+                Interlocked.Decrement(ref _waiting);
                 _processing.Add(key);
                 if (_metrics is not null)
                 {
