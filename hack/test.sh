@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole test suite against real API servers and ends with one line "N passed, N failed, N skipped",
+# Runs every test (the unit project, then the tests on real API servers) and ends with one line "N passed, N failed",
 # counted from the test results. Exits non-zero on any failure, or when no test ran.
 # Extra arguments go to `dotnet test` (for example: --filter "FullyQualifiedName~Harness").
 set -uo pipefail
@@ -43,11 +43,21 @@ if ! dotnet build Kagent.sln -nologo -v q -clp:NoSummary; then
   exit 1
 fi
 
-log "running tests"
-dotnet test Kagent.sln --no-build -nologo \
-  --logger "trx;LogFilePrefix=$PREFIX" --logger "console;verbosity=normal" \
-  --results-directory "$RESULTS" "$@"
-status=$?
+log "checking the code style (.editorconfig)"
+style=0
+if ! dotnet format Kagent.sln --verify-no-changes --no-restore -v q; then
+  echo "dotnet format --verify-no-changes found code to reformat; run: dotnet format Kagent.sln" >&2
+  style=1
+fi
+
+# The unit tests first (no API server, seconds), then the tests on real API servers.
+status=0
+for project in tests/Kagent.UnitTests tests/Kagent.Tests; do
+  log "running $project"
+  dotnet test "$project" --no-build -nologo \
+    --logger "trx;LogFilePrefix=$PREFIX" --logger "console;verbosity=normal" \
+    --results-directory "$RESULTS" "$@" || status=$?
+done
 
 passed=0 failed=0 skipped=0
 shopt -s nullglob
@@ -59,6 +69,8 @@ for trx in "$RESULTS"/"$PREFIX"_*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
+# A style check that fails counts as one failure.
+failed=$((failed + style))
 
 # The failures again, short, just above the summary: a CI log is often read from its end.
 if [ "$failed" -gt 0 ]; then
@@ -72,7 +84,8 @@ if [ "$failed" -gt 0 ]; then
   done
 fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
+[ "$skipped" -gt 0 ] && echo "$skipped skipped"
+echo "$passed passed, $failed failed"
 if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ] || [ "$status" -ne 0 ]; then
   exit 1
 fi

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -48,7 +47,8 @@ public sealed class HubBenchmark(string root, Action<string> progress)
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true, ClientCertificates = [controlPlane.Server.FrontProxyClient.ToClientCertificate()] },
             MaxConnectionsPerServer = 256,
-        }) { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
+        })
+        { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(5) };
         direct.DefaultRequestHeaders.Add("X-Remote-User", "bench-admin");
         direct.DefaultRequestHeaders.Add("X-Remote-Group", "system:masters");
         const string list = "/apis/kagent.io/v1alpha1/clusterhealths";

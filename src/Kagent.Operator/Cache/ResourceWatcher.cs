@@ -22,72 +22,6 @@ public enum WatchEventKind
 /// <summary>A change the cache saw; <see cref="Old"/> is the cached object before a modification or deletion.</summary>
 public sealed record WatchEvent<T>(WatchEventKind Kind, T Object, T? Old) where T : class;
 
-public sealed record ResourceWatcherOptions
-{
-    public string? LabelSelector { get; init; }
-
-    public string? FieldSelector { get; init; }
-
-    /// <summary>Items per list page (limit/continue), so that a large initial list never arrives as one body.</summary>
-    public int PageSize { get; init; } = 500;
-
-    /// <summary>The server ends each watch after a random time in [min, 2·min); the watcher then resumes from the last resourceVersion.</summary>
-    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
-}
-
-/// <summary>Counters that make the watcher's behaviour observable (and testable); restarts and relists are also exported.</summary>
-public sealed class WatcherStats(string resource)
-{
-    private readonly KeyValuePair<string, object?> _resourceTag = Publish(OperatorInstruments.Tag("resource", resource));
-    private long _lists;
-    private long _relists;
-    private long _watches;
-    private long _activeWatches;
-    private long _errors;
-
-    public long Lists => Interlocked.Read(ref _lists);
-
-    /// <summary>Lists after the first, because the resourceVersion was too old (410 Gone).</summary>
-    public long Relists => Interlocked.Read(ref _relists);
-
-    public long WatchesStarted => Interlocked.Read(ref _watches);
-
-    /// <summary>Never more than one: each watch connection is closed before the next is opened.</summary>
-    public long ActiveWatches => Interlocked.Read(ref _activeWatches);
-
-    public long Errors => Interlocked.Read(ref _errors);
-
-    internal void ListStarted(bool relist)
-    {
-        Interlocked.Increment(ref _lists);
-        if (!relist) return;
-        Interlocked.Increment(ref _relists);
-        OperatorInstruments.WatchRelists.Add(1, _resourceTag);
-    }
-
-    internal void WatchOpened()
-    {
-        if (Interlocked.Increment(ref _watches) > 1) OperatorInstruments.WatchRestarts.Add(1, _resourceTag);
-        Interlocked.Increment(ref _activeWatches);
-    }
-
-    internal void WatchClosed() => Interlocked.Decrement(ref _activeWatches);
-
-    /// <summary>Zeros for this resource from the start, so that rates and alerts have a series before the first restart.</summary>
-    private static KeyValuePair<string, object?> Publish(KeyValuePair<string, object?> tag)
-    {
-        OperatorInstruments.WatchRestarts.Add(0, tag);
-        OperatorInstruments.WatchRelists.Add(0, tag);
-        return tag;
-    }
-
-    internal void Error() => Interlocked.Increment(ref _errors);
-}
-
 /// <summary>
 /// A watch-backed cache of one resource, with controller-runtime's reflector semantics: a paged initial list,
 /// a watch from the list's resourceVersion with bookmarks, resumption from the last seen resourceVersion when
@@ -131,12 +65,24 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
     public T? Get(string key) => _store.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>
-    /// Adds a handler, also while the watcher runs (the list is replaced, never changed in place). Handlers run on
-    /// the watcher's loop, so they must be quick (enqueue a key, update a sum).
+    /// Adds a handler, also while the watcher runs (the list is replaced, never changed in place), until the
+    /// returned subscription is disposed. Handlers run on the watcher's loop, so they must be quick (enqueue a key,
+    /// update a sum). A handler added after the first list sees only later changes; read <see cref="Items"/> for the rest.
     /// </summary>
-    public void Subscribe(Action<WatchEvent<T>> handler)
+    public IDisposable Subscribe(Action<WatchEvent<T>> handler)
     {
         lock (_store) _handlers = [.. _handlers, handler];
+        return new Subscription(() =>
+        {
+            lock (_store) _handlers = [.. _handlers.Where(h => h != handler)];
+        });
+    }
+
+    private sealed class Subscription(Action unsubscribe) : IDisposable
+    {
+        private Action? _unsubscribe = unsubscribe;
+
+        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
     }
 
     /// <summary>Lists and watches until cancelled; never returns early, whatever the server does.</summary>

@@ -11,10 +11,10 @@ public sealed record StatusBody(
     [property: JsonPropertyName("message")] string Message)
 {
     [JsonPropertyName("kind")]
-    public string Kind => "Status";
+    public string Kind { get; } = "Status";
 
     [JsonPropertyName("apiVersion")]
-    public string ApiVersion => "v1";
+    public string ApiVersion { get; } = "v1";
 
     [JsonPropertyName("status")]
     public string Status => Code < 400 ? "Success" : "Failure";

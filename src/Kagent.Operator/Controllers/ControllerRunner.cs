@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
-using k8s;
 using k8s.Autorest;
-using k8s.Models;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Diagnostics;
@@ -21,9 +19,10 @@ public interface IControllerRunner
     Task RunAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Runs one controller: a watch cache feeds a work queue that workers drain.</summary>
+/// <summary>Runs one controller: the shared watch cache of its entity feeds a work queue that workers drain.</summary>
 internal sealed class ControllerRunner<TEntity, TController>(
     IServiceProvider services,
+    SharedCaches caches,
     KubeClient client,
     ControllerOptions options,
     IReadOnlyList<FinalizerRegistration> finalizers,
@@ -40,9 +39,9 @@ internal sealed class ControllerRunner<TEntity, TController>(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var queue = new WorkQueue<string>(options.Queue with { Name = options.Queue.Name ?? Entity.Kind.ToLowerInvariant() });
-        var watcher = new ResourceWatcher<TEntity>(client, ResourcePath.For<TEntity>(options.Namespace),
-            options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector }, CacheTransforms.WithoutManagedFields, logger);
-        watcher.Subscribe(change => OnChange(change, queue));
+        var watcher = caches.For<TEntity>(client, ResourcePath.For<TEntity>(options.Namespace),
+            options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector });
+        using var watched = watcher.Subscribe(change => OnChange(change, queue));
         using var triggered = services.GetService<ControllerTrigger<TEntity>>()?.Subscribe(key =>
         {
             if (key is not null) queue.Add(key);
@@ -50,11 +49,12 @@ internal sealed class ControllerRunner<TEntity, TController>(
         });
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watch = watcher.RunAsync(stop.Token);
         logger.ControllerStarted(Name, options.Concurrency);
         try
         {
+            // The shared cache may have listed before this replica led: every object it holds is reconciled once.
             await watcher.Synced.WaitAsync(cancellationToken);
+            foreach (var item in watcher.Items) queue.Add(ObjectKey.Of(item));
             var workers = Enumerable.Range(0, Math.Max(1, options.Concurrency)).Select(_ => WorkAsync(watcher, queue, stop.Token)).ToList();
             await Task.WhenAll(workers);
         }
@@ -65,7 +65,6 @@ internal sealed class ControllerRunner<TEntity, TController>(
         {
             queue.ShutDown();
             stop.Cancel();
-            await watch;
             logger.ControllerStopped(Name);
         }
     }

@@ -37,22 +37,6 @@ public abstract class CustomKubernetesEntity<TSpec, TStatus> : CustomKubernetesE
     public TStatus Status { get; set; } = new();
 }
 
-/// <summary>A list of entities as the API server returns it.</summary>
-public sealed class EntityList<T> : IKubernetesObject<V1ListMeta>, IItems<T>
-{
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "";
-
-    [JsonPropertyName("metadata")]
-    public V1ListMeta Metadata { get; set; } = new();
-
-    [JsonPropertyName("items")]
-    public IList<T> Items { get; set; } = new List<T>();
-}
-
 /// <summary>A custom resource with a spec and no status (configuration objects).</summary>
 public abstract class CustomKubernetesEntity<TSpec> : CustomKubernetesEntity
     where TSpec : new()

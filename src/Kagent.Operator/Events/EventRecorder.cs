@@ -9,23 +9,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Kagent.Operator.Events;
 
-public sealed record EventRecorderOptions
-{
-    /// <summary>source.component of every Event.</summary>
-    public required string Component { get; init; }
-
-    public string? Host { get; init; } = Environment.MachineName;
-
-    /// <summary>Events one object may burst before the rate applies (client-go's spam filter: 25).</summary>
-    public int BurstPerObject { get; init; } = 25;
-
-    /// <summary>After the burst, one event per object per this period (client-go: 5 minutes).</summary>
-    public TimeSpan RefillPeriod { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>How many distinct events (for aggregation) and objects (for rate limits) are remembered; past it, each is forgotten and starts afresh.</summary>
-    public int AggregationCacheSize { get; init; } = 4096;
-}
-
 /// <summary>
 /// Writes core/v1 Events. A repeat of the same event (object, type, reason, message) updates count and
 /// lastTimestamp of the existing Event instead of creating another; each object is rate-limited, so a storm
@@ -109,18 +92,4 @@ public sealed class EventRecorder(IKubernetes client, EventRecorderOptions optio
     }
 
     private sealed record RecordedEvent(string Namespace, string Name, int Count);
-}
-
-public static class ObjectReferences
-{
-    /// <summary>A reference to an object, as Events and kubectl describe expect it.</summary>
-    public static V1ObjectReference For(IKubernetesObject<V1ObjectMeta> obj) => new()
-    {
-        ApiVersion = obj.ApiVersion,
-        Kind = obj.Kind,
-        Name = obj.Metadata.Name,
-        NamespaceProperty = obj.Metadata.NamespaceProperty,
-        Uid = obj.Metadata.Uid,
-        ResourceVersion = obj.Metadata.ResourceVersion,
-    };
 }

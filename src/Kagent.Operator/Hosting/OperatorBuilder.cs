@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
 using Kagent.Operator.Entities;
@@ -24,6 +25,7 @@ public sealed class OperatorBuilder(IServiceCollection services, OperatorOptions
         Services.AddScoped<TImplementation>();
         Services.AddSingleton<IControllerRunner>(sp => new ControllerRunner<TEntity, TImplementation>(
             sp,
+            sp.GetRequiredService<SharedCaches>(),
             sp.GetRequiredKeyedService<KubeClient>(controllerOptions.ClientName ?? options.DefaultClientName),
             controllerOptions,
             _finalizers.Where(f => f.Entity == typeof(TEntity)).ToList(),
@@ -69,6 +71,8 @@ public static class OperatorServiceCollectionExtensions
     public static OperatorBuilder AddKubernetesOperator(this IServiceCollection services, OperatorOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton<SharedCaches>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharedCaches>());
         services.AddSingleton<OperatorHost>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorHost>());
         return new OperatorBuilder(services, options);

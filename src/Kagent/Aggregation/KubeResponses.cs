@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Kagent.Api;
 using Kagent.Operator.Client;
 
 namespace Kagent.Aggregation;

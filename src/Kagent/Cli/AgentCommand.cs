@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Kagent.Agent;
 using Kagent.Agent.Events;
 using Kagent.Api.Karmada;
 using Kagent.Configuration;

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Reflection;
 using k8s;
 using Kagent.Configuration;
@@ -8,25 +7,10 @@ using Kagent.Operator.Tls;
 using Kagent.Operator.Webhooks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Console;
 using Prometheus;
 
 namespace Kagent.Hosting;
-
-/// <summary>What a role brings to the shared host.</summary>
-public sealed record RoleDefinition(
-    KagentRole Role,
-    CommonOptions Common,
-    IReadOnlyList<ClusterConnection> Connections,
-    Action<IServiceCollection> ConfigureServices)
-{
-    /// <summary>The TLS endpoint for admission webhooks, when the role serves one.</summary>
-    public SecureServing? Secure { get; init; }
-
-    /// <summary>More endpoints on the TLS endpoint (the aggregated API), behind authentication and authorization.</summary>
-    public Action<IEndpointRouteBuilder>? MapSecure { get; init; }
-}
 
 /// <summary>
 /// The ASP.NET Core host both roles run in: structured logging, /healthz, /livez and /readyz on the health-probe

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using k8s;
 using Kagent.Hosting;
 using Kagent.Observability;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Kagent.Kube;
 
@@ -91,20 +90,5 @@ public sealed class ClusterConnectivity(IEnumerable<ClusterConnection> connectio
         {
             logger.Unreachable(connection.Name, connection.Host, state.Error);
         }
-    }
-}
-
-/// <summary>Ready when every API server answered its last check.</summary>
-public sealed class ClusterConnectivityHealthCheck(ClusterConnectivity connectivity, IEnumerable<ClusterConnection> connections) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var problems = connections
-            .Select(c => connectivity.States.TryGetValue(c.Name, out var state)
-                ? state.Reachable ? null : $"{c.Name} unreachable: {state.Error}"
-                : $"{c.Name} not checked yet")
-            .OfType<string>()
-            .ToList();
-        return Task.FromResult(problems.Count == 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(string.Join("; ", problems)));
     }
 }

@@ -1,6 +1,5 @@
 using Kagent.Api;
 using Kagent.Api.V1Beta1;
-using Kagent.Kube;
 using Kagent.Operator.Client;
 using Kagent.Operator.Webhooks;
 
@@ -10,9 +9,7 @@ namespace Kagent.Onboarding;
 /// Admission for ClusterRegistrations: shape, immutable and unique clusterID, onboarding policies, agents writing
 /// only their own registration and never approving it, and approval only by users allowed to approve.
 /// </summary>
-public sealed class ClusterRegistrationWebhook(
-    [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
-    ApprovalAuthorizer approvals) : ValidationWebhook<ClusterRegistration>
+public sealed class ClusterRegistrationWebhook(OnboardingCaches onboarding, ApprovalAuthorizer approvals) : ValidationWebhook<ClusterRegistration>
 {
     public override async Task<ValidationResult> CreateAsync(ClusterRegistration entity, AdmissionContext context, CancellationToken cancellationToken) =>
         Deny(RegistrationRules.Problems(entity))
@@ -55,15 +52,16 @@ public sealed class ClusterRegistrationWebhook(
     private async Task<ValidationResult?> ClusterIdProblemAsync(ClusterRegistration entity, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(entity.Spec.ClusterId)) return null;
-        var all = await new EntityClient<ClusterRegistration>(client).ListAsync(cancellationToken: cancellationToken);
-        var holder = all.Items.FirstOrDefault(r => r.Spec.ClusterId == entity.Spec.ClusterId && r.Metadata.Name != entity.Metadata.Name);
+        await onboarding.Synced.WaitAsync(cancellationToken);
+        var holder = onboarding.Registrations.Items.FirstOrDefault(r => r.Spec.ClusterId == entity.Spec.ClusterId && r.Metadata.Name != entity.Metadata.Name);
         return holder is null ? null
             : ValidationResult.Fail($"spec.clusterID: {entity.Spec.ClusterId} is already registered as '{holder.Metadata.Name}'; one cluster may hold one registration");
     }
 
     private async Task<ValidationResult?> PolicyAndApprovalProblemAsync(ClusterRegistration entity, bool approving, AdmissionContext context, CancellationToken cancellationToken)
     {
-        var policies = (await new EntityClient<OnboardingPolicy>(client).ListAsync(cancellationToken: cancellationToken)).Items.ToList();
+        await onboarding.Synced.WaitAsync(cancellationToken);
+        var policies = onboarding.Policies;
         var violations = PolicyRules.Violations(entity, policies);
         if (violations.Count > 0) return Deny(violations);
         if (!approving || PolicyRules.AutoAccepts(policies, violations)) return null;
@@ -77,20 +75,4 @@ public sealed class ClusterRegistrationWebhook(
         problems.Count == 0 ? null : ValidationResult.Fail(string.Join("; ", problems));
 
     private static bool SameSpec(ClusterRegistration a, ClusterRegistration b) => KubeJson.SameOnWire(a.Spec, b.Spec);
-}
-
-/// <summary>Admission for OnboardingPolicies: a pattern that compiles, a version that parses, valid label keys.</summary>
-public sealed class OnboardingPolicyWebhook : ValidationWebhook<OnboardingPolicy>
-{
-    public override Task<ValidationResult> CreateAsync(OnboardingPolicy entity, AdmissionContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(Validate(entity));
-
-    public override Task<ValidationResult> UpdateAsync(OnboardingPolicy oldEntity, OnboardingPolicy newEntity, AdmissionContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(Validate(newEntity));
-
-    private static ValidationResult Validate(OnboardingPolicy policy)
-    {
-        var problems = PolicyRules.Problems(policy);
-        return problems.Count == 0 ? ValidationResult.Success() : ValidationResult.Fail(string.Join("; ", problems));
-    }
 }

@@ -1,10 +1,10 @@
 using Kagent.Api.V1Beta1;
 using Kagent.Kube;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
 using Kagent.Operator.Events;
 using Kagent.Operator.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Kagent.Onboarding;
 
@@ -16,8 +16,7 @@ public static class OnboardingServices
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ControllerTrigger<ClusterRegistration>>();
-        services.AddSingleton<OnboardingPolicies>();
-        services.AddHostedService(sp => sp.GetRequiredService<OnboardingPolicies>());
+        services.AddSingleton<OnboardingCaches>();
         services.AddSingleton<KarmadaClusters>();
         services.AddSingleton<AgentPermissions>();
         services.TryAddSingleton<SubjectAccessReviewer>();

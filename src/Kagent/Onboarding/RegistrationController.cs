@@ -1,7 +1,6 @@
 using System.Net;
 using k8s.Autorest;
 using Kagent.Api;
-using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
 using Kagent.Kube;
 using Kagent.Operator.Client;
@@ -19,7 +18,7 @@ namespace Kagent.Onboarding;
 /// </summary>
 public sealed class RegistrationController(
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
-    OnboardingPolicies policies,
+    OnboardingCaches onboarding,
     KarmadaClusters clusters,
     AgentPermissions agentPermissions,
     EventRecorder events,
@@ -27,11 +26,11 @@ public sealed class RegistrationController(
 {
     public async Task<ReconciliationResult<ClusterRegistration>> ReconcileAsync(ClusterRegistration registration, CancellationToken cancellationToken)
     {
-        await policies.Synced.WaitAsync(cancellationToken);
+        await onboarding.Synced.WaitAsync(cancellationToken);
 
         // Before anything else, so that its agent can update its registration and, once registered, its heartbeat and status.
         await agentPermissions.EnsureAsync(registration.Metadata.Name, cancellationToken);
-        var current = policies.Current;
+        var current = onboarding.Policies;
         var violations = PolicyRules.Violations(registration, current);
         var acceptedReason = registration.Spec.Accepted == true ? C.ReasonApproved
             : PolicyRules.AutoAccepts(current, violations) ? C.ReasonAutoAccepted

@@ -38,14 +38,14 @@ public static class WebhookConfigurations
 
     private static V1ValidatingWebhook Webhook(string name, string path, string resource, IList<string> operations,
         Func<string, Admissionregistrationv1WebhookClientConfig> clientConfigFor) => new()
-    {
-        Name = name,
-        ClientConfig = clientConfigFor(path),
-        Rules = [new V1RuleWithOperations { ApiGroups = [KagentConstants.Group], ApiVersions = [KagentConstants.Version], Resources = [resource], Operations = operations, Scope = "Cluster" }],
-        FailurePolicy = "Fail",
-        MatchPolicy = "Equivalent",
-        SideEffects = "None",
-        TimeoutSeconds = 10,
-        AdmissionReviewVersions = ["v1"],
-    };
+        {
+            Name = name,
+            ClientConfig = clientConfigFor(path),
+            Rules = [new V1RuleWithOperations { ApiGroups = [KagentConstants.Group], ApiVersions = [KagentConstants.Version], Resources = [resource], Operations = operations, Scope = "Cluster" }],
+            FailurePolicy = "Fail",
+            MatchPolicy = "Equivalent",
+            SideEffects = "None",
+            TimeoutSeconds = 10,
+            AdmissionReviewVersions = ["v1"],
+        };
 }

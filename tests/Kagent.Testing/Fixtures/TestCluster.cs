@@ -1,7 +1,4 @@
-using k8s;
 using Kagent.Operator.Client;
-using k8s.Autorest;
-using k8s.Models;
 using Kagent.Testing.Servers;
 
 namespace Kagent.Testing.Fixtures;
@@ -23,7 +20,11 @@ public abstract class TestCluster(ApiServer server) : IAsyncDisposable
     public Task EnsureNamespaceAsync(string name, CancellationToken cancellationToken = default) =>
         Admin.EnsureNamespaceAsync(name, cancellationToken: cancellationToken);
 
-    public ValueTask DisposeAsync() => Server.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return Server.DisposeAsync();
+    }
 
     /// <summary>Starts a server, wraps it, and bootstraps it; on any failure the server is stopped.</summary>
     protected static async Task<T> StartAsync<T>(EnvtestBinaries binaries, ApiServerOptions options, Func<ApiServer, T> wrap,

@@ -7,7 +7,6 @@ using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
 using Kagent.Operator.Client;
 using Kagent.Testing;
-using Kagent.Testing.Fixtures;
 using Kagent.Testing.Servers;
 using Kagent.Tests.Onboarding;
 using Xunit;

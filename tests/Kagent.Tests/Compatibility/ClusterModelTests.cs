@@ -129,8 +129,8 @@ public sealed class ClusterModelTests(FleetFixture fleet)
                 break;
             case JsonArray array:
                 foreach (var item in array.OfType<JsonNode>())
-                foreach (var child in Paths(item, prefix + "[]"))
-                    yield return child;
+                    foreach (var child in Paths(item, prefix + "[]"))
+                        yield return child;
                 break;
         }
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using k8s;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;

@@ -19,7 +19,7 @@ namespace Kagent.Tests.Onboarding;
 /// readiness Events repeated, clusterhealths and a probe, deregistration), while kube-apiserver audits every
 /// request it makes. Then every permission config/rbac gives the hub must be one it used, or one it grants to an
 /// agent (RBAC lets it grant only what it holds); every built-in role bound to it must have been used; and nothing
-/// it asked for was denied.
+/// it asked for was denied. Each kind it reads is listed once (one shared cache; admission never lists).
 /// </summary>
 public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -50,6 +50,12 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         var requests = await Eventually.MatchAsync(() => Task.FromResult(AuditLog.Read(_fleet.ControlPlane.Server.AuditLogPath).Where(r => r.User == Identities.Hub).ToList()),
             r => r.Any(e => e.Verb == "watch" && e.Resource == "leases"), Timeout, "the hub's watches in the audit log");
         output.WriteLine($"{requests.Count} audited requests of {Identities.Hub}");
+
+        // One shared cache per kind, read by the controller, the health monitor and admission: however many
+        // admissions the lifecycle made (a create, an approval, agent updates), the hub listed each kind once.
+        foreach (var resource in new[] { OnboardingConstants.Plural, "onboardingpolicies", "clusters", "leases" })
+            Assert.True(requests.Count(r => r.Verb == "list" && r.Resource == resource) == 1,
+                $"{resource} listed {requests.Count(r => r.Verb == "list" && r.Resource == resource)} times; one shared cache lists it once");
 
         var given = await RbacCoverage.GivenToServiceAccountAsync(Admin, HubNamespace, HubServiceAccount,
             [.. Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "config", "rbac"), "*.yaml").Where(f => !f.EndsWith("kustomization.yaml"))]);

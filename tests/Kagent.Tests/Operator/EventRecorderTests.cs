@@ -1,7 +1,6 @@
 using k8s;
 using k8s.Models;
 using Kagent.Operator.Events;
-using Kagent.Testing;
 using Kagent.Testing.Fixtures;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;

@@ -54,8 +54,9 @@ public sealed class KillRecoveryTests(OnboardingFixture onboarding)
             var random = new Random(7);
             for (var round = 0; round < 4; round++)
             {
+                var started = DateTime.UtcNow;
                 using var agent = StartAgent();
-                await Eventually.TrueAsync(() => File.ReadAllText(agent.LogPath).Contains("is registered"), Timeout, () => "agent running\n" + agent.LogTail());
+                await Eventually.TrueAsync(async () => await HeartbeatAsync() > started, Timeout, () => "agent running and renewing its heartbeat\n" + agent.LogTail());
                 await Member.SetNodeReadyAsync(nodes[round % nodes.Length], round % 2 == 1);
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(200, 2500)));   // a random moment of its work
                 agent.Kill();
@@ -69,8 +70,7 @@ public sealed class KillRecoveryTests(OnboardingFixture onboarding)
                 await Eventually.TrueAsync(async () => (await Clusters.GetAsync(Name))?.Status?.NodeSummary is { TotalNum: 3 } summary && summary.ReadyNum == expectedReady,
                     Timeout, () => $"status converged to {expectedReady} ready nodes\n" + last.LogTail());
                 var renewed = DateTime.UtcNow;
-                await Eventually.TrueAsync(async () => (await onboarding.ControlPlane.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Name, KarmadaConstants.ClusterNamespace)).Spec.RenewTime > renewed,
-                    Timeout, "heartbeat renewed");
+                await Eventually.TrueAsync(async () => await HeartbeatAsync() > renewed, Timeout, "heartbeat renewed");
             }
 
             Assert.Single((await onboarding.Registrations.ListAsync()).Items, r => r.Metadata.Name == Name);
@@ -102,4 +102,8 @@ public sealed class KillRecoveryTests(OnboardingFixture onboarding)
     }
 
     private ServerProcess StartAgent() => onboarding.StartAgent(Name, Name, ["--cluster-api-endpoint", Member.Server.Url, .. Fast]);
+
+    /// <summary>When the agent last renewed its heartbeat Lease.</summary>
+    private async Task<DateTime?> HeartbeatAsync() =>
+        (await onboarding.ControlPlane.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Name, KarmadaConstants.ClusterNamespace)).Spec.RenewTime;
 }

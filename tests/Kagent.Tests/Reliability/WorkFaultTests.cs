@@ -1,6 +1,4 @@
-using System.Net;
 using k8s;
-using k8s.Autorest;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
 using Kagent.Operator.Client;

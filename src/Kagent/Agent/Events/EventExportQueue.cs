@@ -7,21 +7,6 @@ namespace Kagent.Agent.Events;
 /// <summary>A distinct event waiting to be written: the latest member Event of its kind and the total count.</summary>
 public sealed record PendingExport(string Key, Corev1Event Latest, long Count, DateTime FirstTimestamp, DateTime LastTimestamp);
 
-public enum ObserveResult
-{
-    /// <summary>A new distinct event, or a change to a written one: queued for a write.</summary>
-    Queued,
-
-    /// <summary>Folded into a write already waiting: costs nothing more.</summary>
-    Coalesced,
-
-    /// <summary>Nothing new (the same count seen again, as after a relist).</summary>
-    Unchanged,
-
-    /// <summary>A new distinct event while the queue is full: not exported.</summary>
-    Dropped,
-}
-
 /// <summary>
 /// Deduplicates and coalesces member events before they cost a control-plane write. Events with the same involved
 /// object, reason, message and source are one distinct event, whose count is the sum of their counts (each member

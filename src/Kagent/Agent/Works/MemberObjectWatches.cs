@@ -20,7 +20,7 @@ public sealed class MemberObjectWatches(
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
     ControllerTrigger<Work> works,
     AgentOptions options,
-    ILogger<MemberObjectWatches> logger) : IControllerRunner
+    ILogger<MemberObjectWatches> logger) : IControllerRunner, IDisposable
 {
     /// <summary>How long a Work waits for a new watch's first list before it reads the member directly instead.</summary>
     private static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(10);
@@ -32,6 +32,8 @@ public sealed class MemberObjectWatches(
     public string Name => "member-object-watches";
 
     public int Count => _watchers.Count;
+
+    public void Dispose() => _lifetime.Dispose();
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ using Kagent.Operator.Client;
 namespace Kagent.Aggregation.Health;
 
 /// <summary>
-/// Keeps <see cref="ClusterHealthStore"/> current: watches Karmada Clusters, heartbeat Leases and
+/// Keeps <see cref="ClusterHealthStore"/> current: reads the shared caches of Karmada Clusters, heartbeat Leases and
 /// ClusterRegistrations, recomputes a cluster's health whenever one of them changes, and again when its heartbeat
 /// goes stale, so that watches see a silent agent as not ready within a second of its Lease expiring.
 /// Runs in every hub replica (reads only).
@@ -31,14 +31,14 @@ public sealed class ClusterHealthMonitor : BackgroundService
     private readonly SemaphoreSlim _wake = new(0);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ClusterHealthMonitor([FromKeyedServices(ClusterNames.Karmada)] KubeClient client, ClusterHealthStore store, TimeProvider time, ILogger<ClusterHealthMonitor> logger)
+    public ClusterHealthMonitor([FromKeyedServices(ClusterNames.Karmada)] KubeClient client, SharedCaches caches, ClusterHealthStore store, TimeProvider time, ILogger<ClusterHealthMonitor> logger)
     {
         _store = store;
         _time = time;
         _logger = logger;
-        _clusters = new ResourceWatcher<Cluster>(client, ResourcePath.For<Cluster>(), transform: WithoutBulk, logger: logger);
-        _leases = new ResourceWatcher<V1Lease>(client, new ResourcePath("coordination.k8s.io", "v1", "leases", KarmadaConstants.ClusterNamespace), transform: CacheTransforms.WithoutManagedFields, logger: logger);
-        _registrations = new ResourceWatcher<ClusterRegistration>(client, ResourcePath.For<ClusterRegistration>(), transform: CacheTransforms.WithoutManagedFields, logger: logger);
+        _clusters = caches.For<Cluster>(client, ResourcePath.For<Cluster>(), transform: WithoutBulk);
+        _leases = caches.For<V1Lease>(client, new ResourcePath("coordination.k8s.io", "v1", "leases", KarmadaConstants.ClusterNamespace));
+        _registrations = caches.For<ClusterRegistration>(client, ResourcePath.For<ClusterRegistration>());
         _clusters.Subscribe(change => Recompute(change.Object.Metadata.Name));
         _leases.Subscribe(change =>
         {
@@ -71,21 +71,19 @@ public sealed class ClusterHealthMonitor : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var watches = Task.WhenAll(_clusters.RunAsync(stoppingToken), _leases.RunAsync(stoppingToken), _registrations.RunAsync(stoppingToken));
         try
         {
             await Task.WhenAll(_clusters.Synced, _leases.Synced, _registrations.Synced).WaitAsync(stoppingToken);
         }
         catch (OperationCanceledException)
         {
-            await watches;
             return;
         }
 
         foreach (var name in _clusters.Items.Select(c => c.Metadata.Name).Concat(_store.Names()).Distinct().ToList()) Recompute(name, force: true);
         _synced.TrySetResult();
         _logger.ServingHealth(_store.Snapshot().Items.Count);
-        await Task.WhenAll(watches, RecheckStaleHeartbeatsAsync(stoppingToken));
+        await RecheckStaleHeartbeatsAsync(stoppingToken);
     }
 
     private void Recompute(string name, bool force = false)

@@ -1,4 +1,3 @@
-using Kagent.Api.V1Alpha1;
 using Kagent.Observability;
 using Prometheus;
 

@@ -1,7 +1,6 @@
 using k8s.Models;
 using Kagent.Aggregation.Health;
 using Kagent.Aggregation.Requests;
-using Kagent.Api.V1Beta1;
 using Kagent.Api.V1Alpha1;
 
 namespace Kagent.Aggregation.Tables;

@@ -4,7 +4,7 @@ using Kagent.Testing;
 using Kagent.Testing.Pki;
 using Xunit;
 
-namespace Kagent.Tests.Operator;
+namespace Kagent.UnitTests.Operator;
 
 /// <summary>Kubeconfig files read without KubernetesYaml, as kubectl reads them.</summary>
 public sealed class KubeconfigFileTests : IDisposable

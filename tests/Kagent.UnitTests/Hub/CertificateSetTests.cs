@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Kagent.Hub.Certificates;
 using Xunit;
 
-namespace Kagent.Tests.Hub;
+namespace Kagent.UnitTests.Hub;
 
 /// <summary>When the self-signed certificates are kept, renewed, or replaced with a new CA.</summary>
 public sealed class CertificateSetTests

@@ -1,7 +1,7 @@
 using Kagent.Configuration;
 using Xunit;
 
-namespace Kagent.Tests.Cli;
+namespace Kagent.UnitTests.Cli;
 
 public sealed class FlagValuesTests
 {

@@ -2,7 +2,7 @@ using k8s.Models;
 using Kagent.Agent.Events;
 using Xunit;
 
-namespace Kagent.Tests.Agent;
+namespace Kagent.UnitTests.Agent;
 
 /// <summary>Deduplication, coalescing, bounds and filters of event export, without servers.</summary>
 public sealed class EventExportUnitTests

@@ -11,7 +11,7 @@ using Kagent.Testing.Faults;
 using Kagent.Testing.Pki;
 using Xunit;
 
-namespace Kagent.Tests.Security;
+namespace Kagent.UnitTests.Security;
 
 /// <summary>
 /// No certificate makes Kagent fetch anything: the issuer (AIA), OCSP and CRL URLs a certificate names point here

@@ -1,8 +1,8 @@
 using Kagent.Testing.Metrics;
-using YamlDotNet.RepresentationModel;
 using Xunit;
+using YamlDotNet.RepresentationModel;
 
-namespace Kagent.Tests.Config;
+namespace Kagent.UnitTests.Config;
 
 /// <summary>
 /// The Grafana dashboard and the Prometheus rules are well formed. That every metric they query is one Kagent

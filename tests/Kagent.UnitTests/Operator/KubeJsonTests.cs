@@ -4,7 +4,7 @@ using k8s.Models;
 using Kagent.Operator.Client;
 using Xunit;
 
-namespace Kagent.Tests.Operator;
+namespace Kagent.UnitTests.Operator;
 
 /// <summary>One set of JSON options for Kagent and for KubernetesClient's own requests, resolved by reflection.</summary>
 public sealed class KubeJsonTests

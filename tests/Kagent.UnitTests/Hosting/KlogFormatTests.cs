@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 using Xunit;
 
-namespace Kagent.Tests.Hosting;
+namespace Kagent.UnitTests.Hosting;
 
 /// <summary>The roles' log lines in klog's JSON and text formats, written by the real LoggerMessage methods.</summary>
 public sealed class KlogFormatTests

@@ -9,7 +9,7 @@ using Kagent.Operator.Controllers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
-namespace Kagent.Tests.Agent;
+namespace Kagent.UnitTests.Agent;
 
 /// <summary>
 /// ResourceInterpreterCustomization scripts run as Karmada runs them, in a sandbox: the function contract, the

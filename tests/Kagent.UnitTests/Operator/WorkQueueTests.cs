@@ -1,8 +1,7 @@
 using Kagent.Operator.Queue;
-using Kagent.Testing;
 using Xunit;
 
-namespace Kagent.Tests.Operator;
+namespace Kagent.UnitTests.Operator;
 
 public sealed class WorkQueueTests
 {

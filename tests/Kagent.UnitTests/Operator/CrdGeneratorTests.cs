@@ -2,7 +2,7 @@ using Kagent.Cli;
 using Kagent.Testing.Servers;
 using Xunit;
 
-namespace Kagent.Tests.Operator;
+namespace Kagent.UnitTests.Operator;
 
 public sealed class CrdGeneratorTests
 {

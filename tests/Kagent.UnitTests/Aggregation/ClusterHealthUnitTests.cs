@@ -6,7 +6,7 @@ using Kagent.Api.V1Alpha1;
 using Kagent.Operator.Cache;
 using Xunit;
 
-namespace Kagent.Tests.Aggregation;
+namespace Kagent.UnitTests.Aggregation;
 
 /// <summary>The pure parts of the aggregated API: readiness, selectors and the store's versions and watch log.</summary>
 public sealed class ClusterHealthUnitTests

@@ -1,0 +1,20 @@
+using k8s;
+using Kagent.Configuration;
+using Kagent.Operator.Client;
+
+namespace Kagent.Kube;
+
+public static class ClusterClientFactory
+{
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(32);
+
+    public static ClusterConnection Create(string name, KubernetesClientConfiguration config, ClientLimits limits, TimeSpan? requestTimeout = null)
+    {
+        config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+        config.UserAgent = $"kagent/{BuildInfo.Version}";
+        var requests = new RequestObserver(name);
+        var client = new KubeClient(config,
+            new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), new RateLimitingHandler(limits.Qps, limits.Burst), requests);
+        return new ClusterConnection(name, config.Host, client, requests);
+    }
+}
