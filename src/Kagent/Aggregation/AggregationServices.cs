@@ -31,6 +31,7 @@ public static class AggregationServices
         services.AddSingleton<RequestAuthorizer>();
         services.AddSingleton<ClusterProber>();
         services.AddSingleton<ClusterHealthApi>();
+        services.AddSingleton<ClusterHealthWatch>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, FrontProxyAuthenticationHandler>(FrontProxyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(o => o.AddPolicy(FrontProxyPolicy, p => p.AddAuthenticationSchemes(FrontProxyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()));
         return services;

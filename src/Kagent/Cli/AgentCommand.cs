@@ -8,12 +8,14 @@ namespace Kagent.Cli;
 /// <summary>`kagent agent`: runs in a member cluster. Flag names and defaults follow karmada-agent's.</summary>
 internal sealed class AgentCommand
 {
+    private static AgentOptions Defaults => AgentOptions.Defaults;
+
     private readonly Option<string> _clusterName = Flag.Of("--cluster-name", "", "Name of the member cluster in the control plane (required; a DNS-1123 label of at most 48 characters).");
     private readonly Option<string> _karmadaKubeconfig = Flag.Of("--karmada-kubeconfig", "", "Path to the kubeconfig of the Karmada control plane (required).");
     private readonly Option<string> _karmadaContext = Flag.Of("--karmada-context", "", "Context in --karmada-kubeconfig; empty means its current context.");
     private readonly Option<string> _kubeconfig = Flag.Of("--kubeconfig", "", "Path to the member cluster's kubeconfig; empty means $KUBECONFIG, else in-cluster configuration.");
     private readonly Option<string> _context = Flag.Of("--context", "", "Context in --kubeconfig; empty means its current context.");
-    private readonly Option<string> _clusterNamespace = Flag.Of("--cluster-namespace", KarmadaConstants.ClusterNamespace, "Control-plane namespace of the cluster's heartbeat Lease and secrets.");
+    private readonly Option<string> _clusterNamespace = Flag.Of("--cluster-namespace", Defaults.ClusterNamespace, "Control-plane namespace of the cluster's heartbeat Lease and secrets.");
     private readonly Option<string> _apiEndpoint = Flag.Of("--cluster-api-endpoint", "", "API endpoint of the member cluster (absolute https URL), written to Cluster.spec.apiEndpoint.");
     private readonly Option<string> _proxy = Flag.Of("--proxy-server-address", "", "Proxy the control plane uses to reach the member, written to Cluster.spec.proxyURL.");
     private readonly Option<string> _provider = Flag.Of("--cluster-provider", "", "Cloud provider of the member cluster.");
@@ -21,29 +23,29 @@ internal sealed class AgentCommand
     private readonly Option<string> _zones = Flag.Of("--cluster-zones", "", "Comma-separated zones of the member cluster.");
     private readonly Option<string> _labels = Flag.Of("--cluster-labels", "", "Comma-separated key=value labels for the Cluster.");
     private readonly Option<string> _taints = Flag.Of("--cluster-taints", "", "Comma-separated key[=value]:Effect taints for the Cluster.");
-    private readonly Option<string> _statusFrequency = Flag.Of("--cluster-status-update-frequency", "10s", "How often the cluster's status is computed and, when it changed, written to the control plane.");
-    private readonly Option<string> _leaseDuration = Flag.Of("--cluster-lease-duration", "40s", "leaseDurationSeconds of the cluster's heartbeat Lease.");
-    private readonly Option<double> _leaseFraction = Flag.Of("--cluster-lease-renew-interval-fraction", 0.25, "The heartbeat Lease is renewed every lease duration times this fraction (0 < f < 1).");
-    private readonly Option<string> _successThreshold = Flag.Of("--cluster-success-threshold", "30s", "How long the cluster must be healthy before Ready turns True again.");
-    private readonly Option<string> _failureThreshold = Flag.Of("--cluster-failure-threshold", "30s", "How long the cluster must be unhealthy before Ready turns False.");
-    private readonly Option<float> _clusterApiQps = Flag.Of("--cluster-api-qps", 40f, "QPS to use while talking with the member cluster's API server.");
-    private readonly Option<int> _clusterApiBurst = Flag.Of("--cluster-api-burst", 60, "Burst to use while talking with the member cluster's API server.");
-    private readonly Option<bool> _eventExport = Flag.Of("--event-export", true, "Forward the member's Warning events to the control plane namespace karmada-es-<cluster>; --event-export=false disables it.");
+    private readonly Option<string> _statusFrequency = Flag.Of("--cluster-status-update-frequency", Defaults.ClusterStatusUpdateFrequency, "How often the cluster's status is computed and, when it changed, written to the control plane.");
+    private readonly Option<string> _leaseDuration = Flag.Of("--cluster-lease-duration", Defaults.ClusterLeaseDuration, "leaseDurationSeconds of the cluster's heartbeat Lease.");
+    private readonly Option<double> _leaseFraction = Flag.Of("--cluster-lease-renew-interval-fraction", Defaults.ClusterLeaseRenewIntervalFraction, "The heartbeat Lease is renewed every lease duration times this fraction (0 < f < 1).");
+    private readonly Option<string> _successThreshold = Flag.Of("--cluster-success-threshold", Defaults.ClusterSuccessThreshold, "How long the cluster must be healthy before Ready turns True again.");
+    private readonly Option<string> _failureThreshold = Flag.Of("--cluster-failure-threshold", Defaults.ClusterFailureThreshold, "How long the cluster must be unhealthy before Ready turns False.");
+    private readonly Option<float> _clusterApiQps = Flag.Of("--cluster-api-qps", Defaults.MemberClientLimits.Qps, "QPS to use while talking with the member cluster's API server.");
+    private readonly Option<int> _clusterApiBurst = Flag.Of("--cluster-api-burst", Defaults.MemberClientLimits.Burst, "Burst to use while talking with the member cluster's API server.");
+    private readonly Option<bool> _eventExport = Flag.Of("--event-export", Defaults.EventExport.Enabled, "Forward the member's Warning events to the control plane namespace karmada-es-<cluster>; --event-export=false disables it.");
     private readonly Option<string> _eventReasons = Flag.Of("--event-export-reasons", "", "Comma-separated event reasons to export; empty means every reason.");
     private readonly Option<string> _eventKinds = Flag.Of("--event-export-kinds", "", "Comma-separated kinds of involved objects (Pod, Node, ...) whose events are exported; empty means every kind.");
     private readonly Option<string> _eventNamespaces = Flag.Of("--event-export-namespaces", "", "Comma-separated member namespaces whose events are exported; empty means every namespace.");
-    private readonly Option<float> _eventQps = Flag.Of("--event-export-qps", 5f, "Sustained event writes per second to the control plane.");
-    private readonly Option<int> _eventBurst = Flag.Of("--event-export-burst", 20, "Event writes allowed at once before --event-export-qps applies.");
-    private readonly Option<int> _eventMaxPending = Flag.Of("--event-export-max-pending", 1000, "Distinct events that may wait to be written; past it, new ones wait in the member until the queue drains.");
+    private readonly Option<float> _eventQps = Flag.Of("--event-export-qps", (float)Defaults.EventExport.Qps, "Sustained event writes per second to the control plane.");
+    private readonly Option<int> _eventBurst = Flag.Of("--event-export-burst", Defaults.EventExport.Burst, "Event writes allowed at once before --event-export-qps applies.");
+    private readonly Option<int> _eventMaxPending = Flag.Of("--event-export-max-pending", Defaults.EventExport.MaxPending, "Distinct events that may wait to be written; past it, new ones wait in the member until the queue drains.");
     private readonly Option<string> _controllers = Flag.Of("--controllers", "*",
         "Controllers to run, karmada-agent's names: '*' for all, 'name' to enable, '-name' to disable ('*,-execution'). Kagent runs " +
         "clusterStatus (heartbeat and Cluster status), execution (applying Works) and workStatus (their manifestStatuses); serviceExport, " +
         "endpointsliceCollect and certRotation are accepted and do nothing.");
-    private readonly Option<int> _concurrentWorkSyncs = Flag.Of("--concurrent-work-syncs", WorkOptions.Default.ConcurrentWorkSyncs, "Works reconciled at once.");
-    private readonly Option<string> _rateLimiterBaseDelay = Flag.Of("--rate-limiter-base-delay", "5ms", "First retry delay of a failed Work; doubles per failure.");
-    private readonly Option<string> _rateLimiterMaxDelay = Flag.Of("--rate-limiter-max-delay", "16m40s", "Longest retry delay of a failed Work.");
-    private readonly Option<double> _rateLimiterQps = Flag.Of("--rate-limiter-qps", WorkOptions.Default.RateLimiterQps, "Retries of failed Works per second, all together.");
-    private readonly Option<int> _rateLimiterBucketSize = Flag.Of("--rate-limiter-bucket-size", WorkOptions.Default.RateLimiterBucketSize, "Retries of failed Works allowed at once before --rate-limiter-qps applies.");
+    private readonly Option<int> _concurrentWorkSyncs = Flag.Of("--concurrent-work-syncs", Defaults.Works.ConcurrentWorkSyncs, "Works reconciled at once.");
+    private readonly Option<string> _rateLimiterBaseDelay = Flag.Of("--rate-limiter-base-delay", Defaults.Works.RateLimiterBaseDelay, "First retry delay of a failed Work; doubles per failure.");
+    private readonly Option<string> _rateLimiterMaxDelay = Flag.Of("--rate-limiter-max-delay", Defaults.Works.RateLimiterMaxDelay, "Longest retry delay of a failed Work.");
+    private readonly Option<double> _rateLimiterQps = Flag.Of("--rate-limiter-qps", Defaults.Works.RateLimiterQps, "Retries of failed Works per second, all together.");
+    private readonly Option<int> _rateLimiterBucketSize = Flag.Of("--rate-limiter-bucket-size", Defaults.Works.RateLimiterBucketSize, "Retries of failed Works allowed at once before --rate-limiter-qps applies.");
     private readonly CommonFlags _common = new(metricsDefault: ":8080", healthDefault: ":10357");
 
     public Command Build(Func<AgentOptions, CancellationToken, Task<int>> run)

@@ -6,17 +6,19 @@ namespace Kagent.Cli;
 /// <summary>Flags both roles take: control-plane client limits, leader election, endpoints and logging.</summary>
 internal sealed class CommonFlags
 {
-    private readonly Option<float> _kubeApiQps = Flag.Of("--kube-api-qps", 40f, "QPS to use while talking with the Karmada control plane.");
-    private readonly Option<int> _kubeApiBurst = Flag.Of("--kube-api-burst", 60, "Burst to use while talking with the Karmada control plane.");
-    private readonly Option<bool> _leaderElect = Flag.Of("--leader-elect", true, "Elect a leader before doing any work, so that only one replica writes; true by default, --leader-elect=false disables it.");
-    private readonly Option<string> _leaseDuration = Flag.Of("--leader-elect-lease-duration", "15s", "How long non-leaders wait before trying to take an expired leadership lease.");
-    private readonly Option<string> _renewDeadline = Flag.Of("--leader-elect-renew-deadline", "10s", "How long the leader keeps trying to renew before it gives up leadership; less than the lease duration.");
-    private readonly Option<string> _retryPeriod = Flag.Of("--leader-elect-retry-period", "2s", "How long candidates wait between tries to acquire or renew leadership.");
-    private readonly Option<string> _leaderNamespace = Flag.Of("--leader-elect-resource-namespace", "karmada-system", "Namespace of the leader-election Lease in the control plane.");
+    private static CommonOptions Defaults => CommonOptions.Defaults;
+
+    private readonly Option<float> _kubeApiQps = Flag.Of("--kube-api-qps", Defaults.KarmadaClientLimits.Qps, "QPS to use while talking with the Karmada control plane.");
+    private readonly Option<int> _kubeApiBurst = Flag.Of("--kube-api-burst", Defaults.KarmadaClientLimits.Burst, "Burst to use while talking with the Karmada control plane.");
+    private readonly Option<bool> _leaderElect = Flag.Of("--leader-elect", Defaults.LeaderElection.Enabled, "Elect a leader before doing any work, so that only one replica writes; true by default, --leader-elect=false disables it.");
+    private readonly Option<string> _leaseDuration = Flag.Of("--leader-elect-lease-duration", Defaults.LeaderElection.LeaseDuration, "How long non-leaders wait before trying to take an expired leadership lease.");
+    private readonly Option<string> _renewDeadline = Flag.Of("--leader-elect-renew-deadline", Defaults.LeaderElection.RenewDeadline, "How long the leader keeps trying to renew before it gives up leadership; less than the lease duration.");
+    private readonly Option<string> _retryPeriod = Flag.Of("--leader-elect-retry-period", Defaults.LeaderElection.RetryPeriod, "How long candidates wait between tries to acquire or renew leadership.");
+    private readonly Option<string> _leaderNamespace = Flag.Of("--leader-elect-resource-namespace", Defaults.LeaderElection.ResourceNamespace, "Namespace of the leader-election Lease in the control plane.");
     private readonly Option<string> _metrics;
     private readonly Option<string> _healthProbe;
     private readonly Option<string> _logFormat = Flag.Of("--log-format", "json", "Log format: json (klog's JSON, one object a line) or text (klog's text format).");
-    private readonly Option<int> _verbosity = Flag.Of("--v", 0, "Log verbosity, as klog's: 0 what an operator wants, 2 also each reconcile, 4 also each request.");
+    private readonly Option<int> _verbosity = Flag.Of("--v", Defaults.Verbosity, "Log verbosity, as klog's: 0 what an operator wants, 2 also each reconcile, 4 also each request.");
 
     public CommonFlags(string metricsDefault, string healthDefault)
     {

@@ -11,6 +11,9 @@ internal static class Flag
         DefaultValueFactory = _ => defaultValue,
     };
 
+    /// <summary>A duration flag (Go's syntax, as karmada-agent's); its default comes from the options class.</summary>
+    public static Option<string> Of(string name, TimeSpan defaultValue, string description) => Of(name, GoDuration.Format(defaultValue), description);
+
     public static string Required(Option<string> option, ParseResult result)
     {
         var value = result.GetValue(option);

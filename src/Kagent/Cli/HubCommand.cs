@@ -7,6 +7,9 @@ namespace Kagent.Cli;
 /// <summary>`kagent hub`: runs in the Karmada control plane.</summary>
 internal sealed class HubCommand
 {
+    /// <summary>The self-signed certificate options' defaults, which the flags show.</summary>
+    private static readonly Hub.Certificates.SelfSignedCertificateOptions SelfSigned = new();
+
     private readonly Option<string> _kubeconfig = Flag.Of("--kubeconfig", "", "Path to the Karmada control plane's kubeconfig; empty means $KUBECONFIG, else in-cluster configuration.");
     private readonly Option<string> _context = Flag.Of("--context", "", "Context in --kubeconfig; empty means its current context.");
     private readonly Option<string> _bindAddress = Flag.Of("--bind-address", "0.0.0.0", "Address the TLS endpoint (admission webhooks and the clusterhealths aggregated API) listens on.");
@@ -14,10 +17,10 @@ internal sealed class HubCommand
     private readonly Option<string> _tlsCert = Flag.Of("--tls-cert-file", "", "PEM serving certificate of the TLS endpoint (required unless --secure-port is 0 or --self-signed-certs); reloaded when it changes.");
     private readonly Option<string> _tlsKey = Flag.Of("--tls-private-key-file", "", "PEM private key of --tls-cert-file.");
     private readonly Option<bool> _selfSigned = Flag.Of("--self-signed-certs", false, "Without certificate files or cert-manager: keep a CA and serving certificate in --self-signed-certs-secret, renew them before expiry, and inject the CA into the onboarding webhook configuration and the APIService.");
-    private readonly Option<string> _selfSignedSecret = Flag.Of("--self-signed-certs-secret", "kagent-system/kagent-hub-certs", "namespace/name of the Secret that holds the self-signed CA and serving certificate.");
-    private readonly Option<string> _selfSignedService = Flag.Of("--self-signed-certs-service", "kagent-system/kagent-hub", "namespace/name of the Service kube-apiserver reaches the hub through; its DNS names go into the certificate.");
+    private readonly Option<string> _selfSignedSecret = Flag.Of("--self-signed-certs-secret", $"{SelfSigned.SecretNamespace}/{SelfSigned.SecretName}", "namespace/name of the Secret that holds the self-signed CA and serving certificate.");
+    private readonly Option<string> _selfSignedService = Flag.Of("--self-signed-certs-service", $"{SelfSigned.ServiceNamespace}/{SelfSigned.ServiceName}", "namespace/name of the Service kube-apiserver reaches the hub through; its DNS names go into the certificate.");
     private readonly Option<string> _selfSignedHosts = Flag.Of("--self-signed-certs-hosts", "", "Comma-separated extra DNS names or IP addresses for the self-signed serving certificate.");
-    private readonly Option<string> _selfSignedValidity = Flag.Of("--self-signed-certs-validity", "8760h", "Lifetime of a self-signed serving certificate (renewed with a third left); the CA lives ten times as long.");
+    private readonly Option<string> _selfSignedValidity = Flag.Of("--self-signed-certs-validity", SelfSigned.Validity, "Lifetime of a self-signed serving certificate (renewed with a third left); the CA lives ten times as long.");
     private readonly Option<string> _requestHeaderCa = Flag.Of("--requestheader-client-ca-file", "", "PEM CA bundle that verifies the front proxy's client certificate; empty means read kube-system/extension-apiserver-authentication (and follow its changes).");
     private readonly Option<string> _requestHeaderNames = Flag.Of("--requestheader-allowed-names", "", "Comma-separated common names the front proxy's client certificate may have; empty allows any name signed by the CA. Only with --requestheader-client-ca-file.");
     private readonly Option<string> _requestHeaderUsers = Flag.Of("--requestheader-username-headers", "X-Remote-User", "Comma-separated headers that carry the user name. Only with --requestheader-client-ca-file.");

@@ -2,16 +2,27 @@ using k8s.Models;
 
 namespace Kagent.Configuration;
 
-/// <summary>Everything `kagent agent` is configured with; names follow karmada-agent's flags.</summary>
+/// <summary>
+/// Everything `kagent agent` is configured with; names follow karmada-agent's flags. Each default is written here
+/// once; the flags and docs/flags.md read it from <see cref="Defaults"/>.
+/// </summary>
 public sealed record AgentOptions
 {
+    public static AgentOptions Defaults { get; } = new()
+    {
+        ClusterName = "",
+        Karmada = new KubeconfigSource("--karmada-kubeconfig", null, null),
+        Member = new KubeconfigSource("--kubeconfig", null, null),
+        Common = CommonOptions.Defaults,
+    };
+
     public required string ClusterName { get; init; }
 
     public required KubeconfigSource Karmada { get; init; }
 
     public required KubeconfigSource Member { get; init; }
 
-    public string ClusterNamespace { get; init; } = "karmada-cluster";
+    public string ClusterNamespace { get; init; } = Api.Karmada.KarmadaConstants.ClusterNamespace;
 
     public string? ClusterApiEndpoint { get; init; }
 
@@ -37,7 +48,8 @@ public sealed record AgentOptions
 
     public TimeSpan ClusterFailureThreshold { get; init; } = TimeSpan.FromSeconds(30);
 
-    public required ClientLimits MemberClientLimits { get; init; }
+    /// <summary>karmada-agent's --cluster-api-qps and --cluster-api-burst.</summary>
+    public ClientLimits MemberClientLimits { get; init; } = new(40, 60);
 
     public Agent.Events.EventExportOptions EventExport { get; init; } = new();
 

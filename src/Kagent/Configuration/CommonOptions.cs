@@ -1,12 +1,17 @@
 
 namespace Kagent.Configuration;
 
-/// <summary>Options both roles share.</summary>
+/// <summary>Options both roles share. Each default is written here once; the flags and docs/flags.md read it.</summary>
 public sealed record CommonOptions
 {
-    public required ClientLimits KarmadaClientLimits { get; init; }
+    public static CommonOptions Defaults { get; } = new();
 
-    public required LeaderElectionOptions LeaderElection { get; init; }
+    /// <summary>karmada-agent's --kube-api-qps and --kube-api-burst.</summary>
+    public ClientLimits KarmadaClientLimits { get; init; } = new(40, 60);
+
+    /// <summary>client-go's leader-election defaults, in karmada-system.</summary>
+    public LeaderElectionOptions LeaderElection { get; init; } =
+        new(true, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), "karmada-system");
 
     public BindAddress? MetricsBindAddress { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using k8s;
 using Kagent.Configuration;
+using Kagent.Hosting.Logging;
 using Kagent.Kube;
 using Kagent.Observability;
 using Kagent.Operator.Tls;
@@ -25,10 +26,10 @@ public static class RoleHost
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ApplicationName = "kagent" });
         builder.WebHost.UseKestrelCore();
         builder.Services.AddRoutingCore();
-        ConfigureLogging(builder.Logging, role.Common);
+        builder.Logging.AddKlog(role.Common);
         // The serving certificate comes from files, or from a service the role registers (self-signed certificates).
         IServingCertificate? certificates = role.Secure is { CertificateFile: { } certificateFile, KeyFile: { } keyFile } ? new CertificateReloader(certificateFile, keyFile) : null;
-        ConfigureKestrel(builder.WebHost, role.Common, role.Secure, () => certificates!);
+        KestrelListeners.Configure(builder.WebHost, role.Common, role.Secure, () => certificates!);
 
         var services = builder.Services;
         services.AddSingleton(role.Common);
@@ -83,7 +84,6 @@ public static class RoleHost
     public static async Task<int> RunAsync(RoleDefinition role, CancellationToken cancellationToken)
     {
         await using var app = Build(role);
-        foreach (var step in app.Services.GetServices<IBeforeStart>()) await step.BeforeStartAsync(cancellationToken);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -99,62 +99,6 @@ public static class RoleHost
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }
-
-    private static void ConfigureLogging(ILoggingBuilder logging, CommonOptions common)
-    {
-        logging.ClearProviders();
-        logging.SetMinimumLevel(Logging.LogVerbosity.MinimumLevel(common.Verbosity));
-        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        logging.AddFilter("Kagent.Aggregation.Security.FrontProxyAuthenticationHandler", LogLevel.Warning);
-
-        // An unready probe is expected while an API server is down; ClusterConnectivity logs the transitions once.
-        logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None);
-        logging.AddConsole(o => o.FormatterName = common.LogFormat == LogFormat.Json ? Logging.KlogJsonFormatter.Name : Logging.KlogTextFormatter.Name);
-        logging.AddConsoleFormatter<Logging.KlogJsonFormatter, ConsoleFormatterOptions>();
-        logging.AddConsoleFormatter<Logging.KlogTextFormatter, ConsoleFormatterOptions>();
-    }
-
-    private static void ConfigureKestrel(IWebHostBuilder webHost, CommonOptions common, SecureServing? secure, Func<IServingCertificate> certificates)
-    {
-        webHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            var addresses = ListenAddresses(common).ToList();
-            foreach (var address in addresses)
-            {
-                kestrel.Listen(address.Address, address.Port);
-            }
-
-            // With every endpoint disabled Kestrel would fall back to localhost:5000; take an unused loopback port instead.
-            if (addresses.Count == 0 && secure is null) kestrel.Listen(System.Net.IPAddress.Loopback, 0);
-
-            if (secure is not null)
-            {
-                kestrel.Listen(secure.Address.Address, secure.Address.Port, listen => listen.UseHttps(https =>
-                {
-                    https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
-                    https.HandshakeTimeout = TimeSpan.FromSeconds(10);   // a client that stalls its handshake holds a connection no longer
-                    https.ServerCertificateSelector = (_, _) => certificates().Current;
-
-                    // kube-apiserver calls webhooks without a client certificate and the aggregated API with the
-                    // front proxy's: ask for one, accept any at the TLS layer, and let the authentication handler
-                    // verify it against the request-header CA (which changes at run time). The chain SslStream builds
-                    // for a presented certificate trusts nothing and downloads nothing: the issuer URL of a
-                    // certificate anyone can present is never fetched.
-                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
-                    https.AllowAnyClientCertificate();
-                    https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = CertificateChains.Policy([], CertificateChains.ClientAuthentication);
-                }));
-            }
-        });
-    }
-
-    private static IEnumerable<BindAddress> ListenAddresses(CommonOptions common) =>
-        new[] { common.MetricsBindAddress, common.HealthProbeBindAddress }
-            .OfType<BindAddress>()
-            .DistinctBy(a => (a.Address.ToString(), a.Port));
 
     private static void MapEndpoints(WebApplication app, CommonOptions common)
     {

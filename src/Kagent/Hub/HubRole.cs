@@ -25,7 +25,6 @@ public static class HubRole
             {
                 services.AddSingleton(sp => new SelfSignedCertificates(karmada.Client, selfSigned, TimeProvider.System, sp.GetRequiredService<ILogger<SelfSignedCertificates>>()));
                 services.AddSingleton<IServingCertificate>(sp => sp.GetRequiredService<SelfSignedCertificates>());
-                services.AddSingleton<IBeforeStart>(sp => sp.GetRequiredService<SelfSignedCertificates>());
                 services.AddHostedService(sp => sp.GetRequiredService<SelfSignedCertificates>());
             }
 

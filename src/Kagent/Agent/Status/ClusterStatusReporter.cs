@@ -15,10 +15,10 @@ using Kagent.Operator.Entities;
 namespace Kagent.Agent.Status;
 
 /// <summary>
-/// Computes the Karmada Cluster's status every --cluster-status-update-frequency and writes it only when it changed:
-/// Ready (debounced by the success and failure thresholds) and CompleteAPIEnablements conditions, the Kubernetes
-/// version, API enablements, node and resource summaries and allocatable modelings. Nodes and pods are watched once
-/// and summed event by event. Runs only on the leading replica, once the cluster is registered.
+/// The status round: every --cluster-status-update-frequency, reads the Karmada Cluster, has
+/// <see cref="ClusterStatusComputer"/> compute its status, and writes it only when it changed. Nodes and pods are
+/// watched once and summed event by event (<see cref="ClusterResources"/>). Runs only on the leading replica, once
+/// the cluster is registered.
 /// </summary>
 public sealed class ClusterStatusReporter(
     AgentOptions options,
@@ -74,11 +74,11 @@ public sealed class ClusterStatusReporter(
 
     private async Task ReportAsync(ClusterResources resources, Task synced, CancellationToken cancellationToken)
     {
-        var probe = new MemberHealthProbe(member, ProbeTimeout, agentMetrics);
+        var computer = new ClusterStatusComputer(options.ClusterName, member,
+            new MemberHealthProbe(member, ProbeTimeout, agentMetrics), new ApiEnablements(member, time),
+            new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time), time, logger);
         metrics.StatusWrites.WithLabels(options.ClusterName);   // zeros from the start, for rates and alerts
         metrics.SkippedWrites.WithLabels(options.ClusterName);
-        var enablements = new ApiEnablements(member, time);
-        var debouncer = new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time);
         string? lastWritten = null;
         var lastWrite = DateTimeOffset.MinValue;
         var started = time.GetUtcNow();
@@ -114,7 +114,7 @@ public sealed class ClusterStatusReporter(
                 }
 
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var status = await ComputeAsync(cluster, resources, synced, probe, enablements, debouncer, cancellationToken);
+                var status = await computer.ComputeAsync(cluster, resources, synced, cancellationToken);
                 metrics.Record(options.ClusterName, status);
                 var json = KubeJson.Serialize(status);
                 if (json == lastWritten || json == KubeJson.Serialize(cluster.Status))
@@ -159,66 +159,4 @@ public sealed class ClusterStatusReporter(
         }
         while (await NextAsync());
     }
-
-    private async Task<ClusterStatus> ComputeAsync(Cluster cluster, ClusterResources resources, Task synced, MemberHealthProbe probe,
-        ApiEnablements enablements, ReadyDebouncer debouncer, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var current = cluster.Status ?? new ClusterStatus();
-        var health = await probe.ProbeAsync(cancellationToken);
-        var snapshot = synced.IsCompletedSuccessfully ? resources.Snapshot() : null;
-        var observed = ReadyCondition.Observe(health, snapshot?.Nodes ?? 0, snapshot?.ReadyNodes ?? 0);
-        var posted = Conditions.Find(current.Conditions, KarmadaConstants.ConditionReady);
-        var ready = debouncer.Adjust(posted, observed);
-        if (health.Outcome != HealthOutcome.Ok && ready.Status != posted?.Status)
-            logger.HealthChanged(options.ClusterName, health.Outcome.ToString(), health.Detail);
-
-        var status = KubeJson.Clone(current);
-        status.Conditions = Conditions.Set(status.Conditions, ready.Type, ready.Status == "True", ready.Reason, ready.Message, null, now);
-
-        // Not ready once the thresholds have spoken: only the Ready condition moves; the rest stays as last reported
-        // (as Karmada does). A probe that failed within the failure threshold does not hold back the summaries,
-        // which come from the watch caches.
-        if (ready.Status != "True" || snapshot is null) return status;
-
-        status.KubernetesVersion = await VersionAsync(cancellationToken) ?? current.KubernetesVersion;
-        if (await enablements.CollectAsync(cancellationToken) is { } collected)
-        {
-            status.ApiEnablements = collected.Enablements.ToList();
-            status.Conditions = Conditions.Set(status.Conditions, KarmadaConstants.ConditionCompleteApiEnablements,
-                collected.Completeness == EnablementsCompleteness.Complete, collected.Completeness.ToString(), collected.Completeness switch
-                {
-                    EnablementsCompleteness.Complete => "collected complete APIEnablements from the cluster",
-                    EnablementsCompleteness.Partial => $"might collect partial APIEnablements({collected.Enablements.Count}) from the cluster",
-                    _ => "collected empty APIEnablements from the cluster",
-                }, null, now);
-        }
-
-        status.NodeSummary = new NodeSummary { TotalNum = snapshot.Nodes, ReadyNum = snapshot.ReadyNodes };
-        status.ResourceSummary = new ResourceSummary
-        {
-            Allocatable = OmitEmpty(snapshot.Allocatable.ToResourceList()),
-            Allocating = OmitEmpty(snapshot.Allocating.ToResourceList()),
-            Allocated = OmitEmpty(snapshot.Allocated.ToResourceList()),
-            AllocatableModelings = ResourceModels.Grade(cluster.Spec.ResourceModels?.ToList(), snapshot.AvailablePerNode),
-        };
-        return status;
-    }
-
-    /// <summary>The member's version; null when it cannot be read this time (the last reported one stays).</summary>
-    private async Task<string?> VersionAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await member.Version.GetCodeAsync(cancellationToken)).GitVersion;
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            logger.VersionNotRead(e, options.ClusterName);
-            return null;
-        }
-    }
-
-    /// <summary>Karmada's resource lists are omitempty.</summary>
-    private static Dictionary<string, ResourceQuantity>? OmitEmpty(Dictionary<string, ResourceQuantity> list) => list.Count == 0 ? null : list;
 }

@@ -16,6 +16,9 @@ public sealed record ListOptions(
 {
     private const string ContinuePrefix = "kagent/v1:";
 
+    /// <summary>Whether an object is selected by the field (name) and label selectors.</summary>
+    public bool Selects(k8s.Models.V1ObjectMeta metadata) => Names.Matches(metadata.Name) && Labels.Matches(metadata.Labels);
+
     public static ListOptions Parse(IQueryCollection query)
     {
         return new ListOptions(

@@ -18,7 +18,7 @@ namespace Kagent.Hub.Certificates;
 /// v1alpha1.kagent.io, so that kube-apiserver trusts the hub without cert-manager.
 /// </summary>
 public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertificateOptions options, TimeProvider time, ILogger<SelfSignedCertificates> logger)
-    : BackgroundService, IServingCertificate, IBeforeStart
+    : BackgroundService, IServingCertificate, IHostedLifecycleService
 {
     public const string ApiServiceName = "v1alpha1.kagent.io";
 
@@ -46,8 +46,11 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
         await InjectAsync(Encoding.UTF8.GetBytes(set.TrustBundle), cancellationToken);
     }
 
-    /// <summary>The first certificate, before the TLS endpoint starts: waits (with backoff) while the control plane cannot be reached.</summary>
-    public async Task BeforeStartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The first certificate, before the TLS endpoint starts (the host runs every StartingAsync before any service
+    /// starts, Kestrel included): waits (with backoff) while the control plane cannot be reached.
+    /// </summary>
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         var backoff = new Operator.Cache.Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         while (true)
@@ -65,6 +68,12 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
             }
         }
     }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
