@@ -44,7 +44,7 @@ public static class AggregationServices
     public static void MapAggregatedApi(this IEndpointRouteBuilder secure)
     {
         var monitor = secure.ServiceProvider.GetRequiredService<ClusterHealthMonitor>();
-        secure.ServiceProvider.GetRequiredService<FleetMetrics>(); // registers its scrape-time refresh
+        secure.ServiceProvider.GetRequiredService<FleetMetrics>(); // creates its scrape-time gauges
         var settings = secure.ServiceProvider.GetRequiredService<RequestHeaderSettingsSource>();
         secure.MapGet("/healthz", () => Results.Text("ok"));
         secure.MapGet("/livez", () => Results.Text("ok"));

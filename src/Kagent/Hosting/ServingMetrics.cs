@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Kagent.Api;
 using Kagent.Kube;
 using Kagent.Observability;
-using Prometheus;
+using static Kagent.Observability.KagentMetrics;
 
 namespace Kagent.Hosting;
 
@@ -13,17 +14,20 @@ namespace Kagent.Hosting;
 /// </summary>
 public sealed class ServingMetrics
 {
-    private readonly Counter _requests;
-    private readonly Histogram _duration;
+    /// <summary>1 ms to about 8 s.</summary>
+    private static readonly double[] Buckets = [.. Enumerable.Range(0, 14).Select(i => 0.001 * Math.Pow(2, i))];
+
+    private readonly Counter<double> _requests;
+    private readonly Histogram<double> _duration;
 
     private readonly ILogger _logger;
 
     public ServingMetrics(KagentMetrics metrics, ILogger<ServingMetrics> logger)
     {
         _logger = logger;
-        _requests = metrics.Factory.CreateCounter("kagent_hub_requests_total", "Requests to the hub's TLS endpoint, by verb, resource and HTTP code.", ["verb", "resource", "code"]);
-        _duration = metrics.Factory.CreateHistogram("kagent_hub_request_duration_seconds", "Latency of the hub's answers (watches excluded), by verb and resource.",
-            ["verb", "resource"], new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
+        _requests = metrics.Counter("kagent_hub_requests_total", "Requests to the hub's TLS endpoint, by verb, resource and HTTP code.", "verb", "resource", "code");
+        _duration = metrics.Histogram("kagent_hub_request_duration_seconds", "Latency of the hub's answers (watches excluded), by verb and resource.",
+            Buckets, "verb", "resource");
     }
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -38,9 +42,9 @@ public sealed class ServingMetrics
             var request = context.Request;
             var verb = KubeVerbs.Of(request.Method, request.Path.Value ?? "", request.QueryString.Value);
             var resource = ResourceOf(request.Path);
-            _requests.WithLabels(verb, resource, context.Response.StatusCode.ToString()).Inc();
+            _requests.Add(1, Tag("verb", verb), Tag("resource", resource), Tag("code", context.Response.StatusCode.ToString()));
             var elapsed = Stopwatch.GetElapsedTime(started);
-            if (verb != "watch") _duration.WithLabels(verb, resource).Observe(elapsed.TotalSeconds);
+            if (verb != "watch") _duration.Record(elapsed.TotalSeconds, Tag("verb", verb), Tag("resource", resource));
             _logger.ServedRequest(request.Method, request.Path.Value ?? "", context.Response.StatusCode, elapsed);
         }
     }

@@ -81,7 +81,7 @@ public sealed class ClusterConnectivity(IEnumerable<ClusterConnection> connectio
         }
 
         _states[connection.Name] = state;
-        metrics.ClusterReachable.WithLabels(connection.Name).Set(state.Reachable ? 1 : 0);
+        metrics.ClusterReachable.Record(state.Reachable ? 1 : 0, KagentMetrics.Tag("cluster", connection.Name));
         if (state.Reachable)
         {
             logger.Connected(connection.Name, connection.Host, state.Version);

@@ -77,8 +77,7 @@ public sealed class ClusterStatusReporter(
         var computer = new ClusterStatusComputer(options.ClusterName, member,
             new MemberHealthProbe(member, ProbeTimeout, agentMetrics), new ApiEnablements(member, time),
             new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time), time, logger);
-        metrics.StatusWrites.WithLabels(options.ClusterName);   // zeros from the start, for rates and alerts
-        metrics.SkippedWrites.WithLabels(options.ClusterName);
+        metrics.Publish(options.ClusterName);
         string? lastWritten = null;
         var lastWrite = DateTimeOffset.MinValue;
         var started = time.GetUtcNow();
@@ -121,16 +120,14 @@ public sealed class ClusterStatusReporter(
                 {
                     lastWritten = json;
                     Interlocked.Increment(ref _skipped);
-                    metrics.SkippedWrites.WithLabels(options.ClusterName).Inc();
-                    metrics.SyncDuration.WithLabels(options.ClusterName).Observe(clock.Elapsed.TotalSeconds);
+                    metrics.RoundEnded(options.ClusterName, written: false, clock.Elapsed);
                     logger.StatusUnchanged(options.ClusterName);
                     continue;
                 }
 
                 cluster.Status = status;
                 await _clusters.ReplaceStatusAsync(cluster, cancellationToken);
-                metrics.StatusWrites.WithLabels(options.ClusterName).Inc();
-                metrics.SyncDuration.WithLabels(options.ClusterName).Observe(clock.Elapsed.TotalSeconds);
+                metrics.RoundEnded(options.ClusterName, written: true, clock.Elapsed);
                 lastWritten = json;
                 lastWrite = time.GetUtcNow();
                 logger.StatusWritten(options.ClusterName);

@@ -1,5 +1,6 @@
+using System.Diagnostics.Metrics;
 using Kagent.Observability;
-using Prometheus;
+using static Kagent.Observability.KagentMetrics;
 
 namespace Kagent.Aggregation.Health;
 
@@ -11,71 +12,76 @@ namespace Kagent.Aggregation.Health;
 public sealed class FleetMetrics
 {
     private readonly ClusterHealthMonitor _monitor;
-    private readonly Gauge _ready;
-    private readonly Gauge _heartbeatAge;
-    private readonly Gauge _nodes;
-    private readonly Gauge _allocatedRatio;
-    private readonly Gauge _registrationPhase;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private (DateTimeOffset At, FleetView View)? _last;
 
-    public FleetMetrics(KagentMetrics metrics, CollectorRegistryHolder registry, ClusterHealthMonitor monitor)
+    public FleetMetrics(KagentMetrics metrics, ClusterHealthMonitor monitor, TimeProvider time)
     {
         _monitor = monitor;
-        var factory = metrics.Factory;
-        _ready = factory.CreateGauge("kagent_fleet_cluster_ready", "1 when the cluster is ready as kubectl get clusterhealth shows it (heartbeat fresh and Ready True), else 0.", ["cluster", "reason"]);
-        _heartbeatAge = factory.CreateGauge("kagent_fleet_heartbeat_age_seconds", "Seconds since the cluster's heartbeat Lease was last renewed.", ["cluster"]);
-        _nodes = factory.CreateGauge("kagent_fleet_nodes", "Nodes of the cluster, by state (ready, total).", ["cluster", "state"]);
-        _allocatedRatio = factory.CreateGauge("kagent_fleet_allocated_ratio", "Allocated share of the cluster's allocatable cpu, memory and pods (0 to 1).", ["cluster", "resource"]);
-        _registrationPhase = factory.CreateGauge("kagent_fleet_registration_phase", "1 for each ClusterRegistration's current phase.", ["registration", "phase"]);
-        registry.Registry.AddBeforeCollectCallback(Refresh);
+        _time = time;
+        metrics.ObservableGauge("kagent_fleet_cluster_ready", "1 when the cluster is ready as kubectl get clusterhealth shows it (heartbeat fresh and Ready True), else 0.",
+            () => View().Ready, "cluster", "reason");
+        metrics.ObservableGauge("kagent_fleet_heartbeat_age_seconds", "Seconds since the cluster's heartbeat Lease was last renewed.", () => View().HeartbeatAge, "cluster");
+        metrics.ObservableGauge("kagent_fleet_nodes", "Nodes of the cluster, by state (ready, total).", () => View().Nodes, "cluster", "state");
+        metrics.ObservableGauge("kagent_fleet_allocated_ratio", "Allocated share of the cluster's allocatable cpu, memory and pods (0 to 1).",
+            () => View().AllocatedRatio, "cluster", "resource");
+        metrics.ObservableGauge("kagent_fleet_registration_phase", "1 for each ClusterRegistration's current phase.", () => View().RegistrationPhase, "registration", "phase");
     }
 
-    private void Refresh()
+    /// <summary>One view for all five gauges of a scrape (they are read one after another).</summary>
+    private FleetView View()
     {
-        var ready = new Dictionary<string[], double>();
-        var age = new Dictionary<string[], double>();
-        var nodes = new Dictionary<string[], double>();
-        var ratios = new Dictionary<string[], double>();
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_last is { } last && now - last.At < TimeSpan.FromSeconds(1)) return last.View;
+            var view = Compute();
+            _last = (now, view);
+            return view;
+        }
+    }
+
+    private FleetView Compute()
+    {
+        var view = new FleetView();
         foreach (var stored in _monitor.Store.Snapshot().Items)
         {
             var health = _monitor.Render(stored);
             var name = health.Metadata.Name;
             var status = health.Status;
-            ready[[name, status.Reason ?? ""]] = status.Ready == "True" ? 1 : 0;
-            if (status.Heartbeat?.AgeSeconds is { } seconds) age[[name]] = seconds;
+            view.Ready.Add(new(status.Ready == "True" ? 1 : 0, Tag("cluster", name), Tag("reason", status.Reason ?? "")));
+            if (status.Heartbeat?.AgeSeconds is { } seconds) view.HeartbeatAge.Add(new(seconds, Tag("cluster", name)));
             if (status.Nodes is { } counts)
             {
-                nodes[[name, "ready"]] = counts.Ready;
-                nodes[[name, "total"]] = counts.Total;
+                view.Nodes.Add(new(counts.Ready, Tag("cluster", name), Tag("state", "ready")));
+                view.Nodes.Add(new(counts.Total, Tag("cluster", name), Tag("state", "total")));
             }
 
             foreach (var (resource, usage) in new[] { ("cpu", status.Cpu), ("memory", status.Memory), ("pods", status.Pods) })
             {
-                if (usage?.AllocatedPercent is { } percent) ratios[[name, resource]] = percent / 100.0;
+                if (usage?.AllocatedPercent is { } percent) view.AllocatedRatio.Add(new(percent / 100.0, Tag("cluster", name), Tag("resource", resource)));
             }
         }
 
-        var phases = new Dictionary<string[], double>();
         foreach (var registration in _monitor.Registrations)
         {
-            if (registration.Status.Phase is { } phase) phases[[registration.Metadata.Name, phase]] = 1;
+            if (registration.Status.Phase is { } phase) view.RegistrationPhase.Add(new(1, Tag("registration", registration.Metadata.Name), Tag("phase", phase)));
         }
 
-        Replace(_ready, ready);
-        Replace(_heartbeatAge, age);
-        Replace(_nodes, nodes);
-        Replace(_allocatedRatio, ratios);
-        Replace(_registrationPhase, phases);
+        return view;
     }
 
-    /// <summary>Sets the gauge to exactly these series: new values set, series no longer present removed.</summary>
-    private static void Replace(Gauge gauge, Dictionary<string[], double> values)
+    private sealed class FleetView
     {
-        var keep = new HashSet<string>(values.Keys.Select(k => string.Join('\n', k)));
-        foreach (var labels in gauge.GetAllLabelValues().ToList())
-        {
-            if (!keep.Contains(string.Join('\n', labels))) gauge.RemoveLabelled(labels);
-        }
+        public List<Measurement<double>> Ready { get; } = [];
 
-        foreach (var (labels, value) in values) gauge.WithLabels(labels).Set(value);
+        public List<Measurement<double>> HeartbeatAge { get; } = [];
+
+        public List<Measurement<double>> Nodes { get; } = [];
+
+        public List<Measurement<double>> AllocatedRatio { get; } = [];
+
+        public List<Measurement<double>> RegistrationPhase { get; } = [];
     }
 }

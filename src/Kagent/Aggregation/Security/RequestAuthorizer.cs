@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using k8s.Models;
 using Kagent.Api;
 using Kagent.Configuration;
 using Kagent.Hub;
 using Kagent.Kube;
 using Kagent.Observability;
-using Prometheus;
 
 namespace Kagent.Aggregation.Security;
 
@@ -33,9 +33,9 @@ public sealed class RequestAuthorizer(SubjectAccessReviewer reviewer, Aggregatio
     private const int MaxCachedDecisions = 10_000;
 
     private readonly ConcurrentDictionary<string, (AccessDecision Decision, DateTimeOffset Expires)> _cache = new();
-    private readonly Counter _decisions = metrics.Factory.CreateCounter("kagent_authorization_decisions_total",
+    private readonly Counter<double> _decisions = metrics.Counter("kagent_authorization_decisions_total",
         "Authorization decisions for the aggregated API, by source: cache (a SubjectAccessReview answer less than the cache TTL old), review (a new SubjectAccessReview), masters (system:masters, never reviewed).",
-        ["source"]);
+        "source");
     private long _hits;
     private long _misses;
 
@@ -47,7 +47,7 @@ public sealed class RequestAuthorizer(SubjectAccessReviewer reviewer, Aggregatio
     {
         if (user.Groups.Contains(MastersGroup))
         {
-            _decisions.WithLabels("masters").Inc();
+            _decisions.Add(1, KagentMetrics.Tag("source", "masters"));
             return new AccessDecision(true, null);
         }
 
@@ -56,12 +56,12 @@ public sealed class RequestAuthorizer(SubjectAccessReviewer reviewer, Aggregatio
         if (_cache.TryGetValue(key, out var cached) && cached.Expires > now)
         {
             Interlocked.Increment(ref _hits);
-            _decisions.WithLabels("cache").Inc();
+            _decisions.Add(1, KagentMetrics.Tag("source", "cache"));
             return cached.Decision;
         }
 
         Interlocked.Increment(ref _misses);
-        _decisions.WithLabels("review").Inc();
+        _decisions.Add(1, KagentMetrics.Tag("source", "review"));
         AccessDecision decision;
         try
         {

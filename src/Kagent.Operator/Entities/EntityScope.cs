@@ -1,0 +1,7 @@
+namespace Kagent.Operator.Entities;
+
+public enum EntityScope
+{
+    Namespaced,
+    Cluster,
+}

@@ -1,0 +1,4 @@
+namespace Kagent.Operator.Entities;
+
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class RequiredAttribute : Attribute;
