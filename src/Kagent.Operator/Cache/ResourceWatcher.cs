@@ -12,13 +12,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kagent.Operator.Cache;
 
-public enum WatchEventKind
-{
-    Added,
-    Modified,
-    Deleted,
-}
-
 /// <summary>A change the cache saw; <see cref="Old"/> is the cached object before a modification or deletion.</summary>
 public sealed record WatchEvent<T>(WatchEventKind Kind, T Object, T? Old) where T : class;
 

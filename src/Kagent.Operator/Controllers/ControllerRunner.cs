@@ -11,14 +11,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Kagent.Operator.Controllers;
 
-/// <summary>Work that runs only while the operator leads: a controller, or a leader service such as a heartbeat.</summary>
-public interface IControllerRunner
-{
-    string Name { get; }
-
-    Task RunAsync(CancellationToken cancellationToken);
-}
-
 /// <summary>Runs one controller: the shared watch cache of its entity feeds a work queue that workers drain.</summary>
 internal sealed class ControllerRunner<TEntity, TController>(
     IServiceProvider services,

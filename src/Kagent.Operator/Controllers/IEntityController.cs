@@ -14,12 +14,6 @@ public interface IEntityController<TEntity> where TEntity : IKubernetesObject<V1
         Task.FromResult(ReconciliationResult<TEntity>.Success(entity));
 }
 
-/// <summary>Runs before an entity carrying this finalizer may be deleted; the runtime adds and removes the finalizer.</summary>
-public interface IEntityFinalizer<TEntity> where TEntity : IKubernetesObject<V1ObjectMeta>
-{
-    Task<ReconciliationResult<TEntity>> FinalizeAsync(TEntity entity, CancellationToken cancellationToken);
-}
-
 /// <summary>The outcome of a reconciliation: success, or failure (retried with backoff); either may ask for a requeue.</summary>
 public sealed record ReconciliationResult<TEntity>(TEntity Entity, bool IsSuccess, string? ErrorMessage, Exception? Error, TimeSpan? RequeueAfter)
 {

@@ -68,6 +68,12 @@ public static partial class OperatorLog
     [LoggerMessage(1055, LogLevel.Debug, "Renewing {Lease} failed")]
     public static partial void LeaseRenewalFailed(this ILogger logger, Exception error, string lease);
 
+    [LoggerMessage(1056, LogLevel.Information, "{Identity} stopped and released the leadership ({Namespace}/{Lease})")]
+    public static partial void LeaseReleased(this ILogger logger, string identity, string @namespace, string lease);
+
+    [LoggerMessage(1057, LogLevel.Warning, "Could not release {Namespace}/{Lease} while stopping; it expires after its duration")]
+    public static partial void LeaseReleaseFailed(this ILogger logger, Exception error, string @namespace, string lease);
+
     [LoggerMessage(1070, LogLevel.Error, "Validation webhook {Webhook} failed on {Operation} {Name}")]
     public static partial void WebhookFailed(this ILogger logger, Exception error, string webhook, string? operation, string? name);
 }

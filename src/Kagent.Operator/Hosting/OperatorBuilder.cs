@@ -65,16 +65,3 @@ public sealed class OperatorBuilder(IServiceCollection services, OperatorOptions
         return this;
     }
 }
-
-public static class OperatorServiceCollectionExtensions
-{
-    public static OperatorBuilder AddKubernetesOperator(this IServiceCollection services, OperatorOptions options)
-    {
-        services.AddSingleton(options);
-        services.AddSingleton<SharedCaches>();
-        services.AddHostedService(sp => sp.GetRequiredService<SharedCaches>());
-        services.AddSingleton<OperatorHost>();
-        services.AddHostedService(sp => sp.GetRequiredService<OperatorHost>());
-        return new OperatorBuilder(services, options);
-    }
-}

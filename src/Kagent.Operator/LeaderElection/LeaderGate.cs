@@ -8,7 +8,9 @@ namespace Kagent.Operator.LeaderElection;
 /// <summary>
 /// Runs work only while this replica holds the Lease, with client-go's timing: campaigns every retry period,
 /// renews every retry period (<see cref="LeaseLock"/>), and gives up when no renewal succeeded within the renew
-/// deadline. Losing the lease cancels the work at once; the replica then campaigns again.
+/// deadline. Losing the lease cancels the work at once; the replica then campaigns again. A leader that is stopped
+/// (SIGTERM in a rolling update) first stops its work, then releases the Lease, so that the next replica takes over
+/// at its next attempt rather than after the lease duration.
 /// </summary>
 public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions options, ILogger logger, TimeProvider? clock = null)
 {
@@ -50,6 +52,24 @@ public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions
 
             if (!cancellationToken.IsCancellationRequested)
                 logger.LostLeadership(options.Identity, options.LeaseNamespace, options.LeaseName);
+            else
+                await ReleaseAsync(lease);
+        }
+    }
+
+    /// <summary>Releases a Lease still held, with a bound of its own: the stopping token is already cancelled.</summary>
+    private async Task ReleaseAsync(LeaseLock lease)
+    {
+        using var bound = new CancellationTokenSource(options.RenewDeadline);
+        try
+        {
+            await lease.ReleaseAsync(bound.Token);
+            logger.LeaseReleased(options.Identity, options.LeaseNamespace, options.LeaseName);
+        }
+        catch (Exception e)
+        {
+            // The Lease then expires after its duration, as without a release.
+            logger.LeaseReleaseFailed(e, options.LeaseNamespace, options.LeaseName);
         }
     }
 

@@ -72,6 +72,28 @@ public sealed class LeaseLock(IKubernetes client, OperatorLeaderElectionOptions 
         return true;
     }
 
+    /// <summary>
+    /// Gives the Lease up, as client-go's ReleaseOnCancel does: no holder and a one-second duration, so that
+    /// another replica takes over at its next attempt instead of after the lease duration. Only a holder releases.
+    /// </summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken)
+    {
+        if (_observed is not { } mine || !Held) return;
+        var now = time.GetUtcNow();
+        await WriteAsync(new V1Lease
+        {
+            Metadata = mine.Metadata,
+            Spec = new V1LeaseSpec
+            {
+                HolderIdentity = null,
+                LeaseDurationSeconds = 1,
+                AcquireTime = now.UtcDateTime,
+                RenewTime = now.UtcDateTime,
+                LeaseTransitions = mine.Spec.LeaseTransitions,
+            },
+        }, now, cancellationToken);
+    }
+
     private async Task WriteAsync(V1Lease lease, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try

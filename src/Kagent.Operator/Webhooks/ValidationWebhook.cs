@@ -30,8 +30,3 @@ public abstract class ValidationWebhook<TEntity> where TEntity : IKubernetesObje
 }
 
 public sealed record WebhookRegistration(string Path, Type Entity, Type Implementation);
-
-public static class ValidationWebhookPaths
-{
-    public static string For<TEntity>() => $"/validate/{EntityMetadata.For<TEntity>().Kind.ToLowerInvariant()}";
-}

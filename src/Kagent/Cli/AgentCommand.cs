@@ -46,7 +46,7 @@ internal sealed class AgentCommand
     private readonly Option<string> _rateLimiterMaxDelay = Flag.Of("--rate-limiter-max-delay", Defaults.Works.RateLimiterMaxDelay, "Longest retry delay of a failed Work.");
     private readonly Option<double> _rateLimiterQps = Flag.Of("--rate-limiter-qps", Defaults.Works.RateLimiterQps, "Retries of failed Works per second, all together.");
     private readonly Option<int> _rateLimiterBucketSize = Flag.Of("--rate-limiter-bucket-size", Defaults.Works.RateLimiterBucketSize, "Retries of failed Works allowed at once before --rate-limiter-qps applies.");
-    private readonly CommonFlags _common = new(metricsDefault: ":8080", healthDefault: ":10357");
+    private readonly CommonFlags _common = new(AgentOptions.DefaultMetricsBindAddress, AgentOptions.DefaultHealthProbeBindAddress);
 
     public Command Build(Func<AgentOptions, CancellationToken, Task<int>> run)
     {

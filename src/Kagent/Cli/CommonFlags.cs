@@ -17,7 +17,7 @@ internal sealed class CommonFlags
     private readonly Option<string> _leaderNamespace = Flag.Of("--leader-elect-resource-namespace", Defaults.LeaderElection.ResourceNamespace, "Namespace of the leader-election Lease in the control plane.");
     private readonly Option<string> _metrics;
     private readonly Option<string> _healthProbe;
-    private readonly Option<string> _logFormat = Flag.Of("--log-format", "json", "Log format: json (klog's JSON, one object a line) or text (klog's text format).");
+    private readonly Option<string> _logFormat = Flag.Of("--log-format", Defaults.LogFormat.ToString().ToLowerInvariant(), "Log format: json (klog's JSON, one object a line) or text (klog's text format).");
     private readonly Option<int> _verbosity = Flag.Of("--v", Defaults.Verbosity, "Log verbosity, as klog's: 0 what an operator wants, 2 also each reconcile, 4 also each request.");
 
     public CommonFlags(string metricsDefault, string healthDefault)

@@ -12,8 +12,8 @@ internal sealed class HubCommand
 
     private readonly Option<string> _kubeconfig = Flag.Of("--kubeconfig", "", "Path to the Karmada control plane's kubeconfig; empty means $KUBECONFIG, else in-cluster configuration.");
     private readonly Option<string> _context = Flag.Of("--context", "", "Context in --kubeconfig; empty means its current context.");
-    private readonly Option<string> _bindAddress = Flag.Of("--bind-address", "0.0.0.0", "Address the TLS endpoint (admission webhooks and the clusterhealths aggregated API) listens on.");
-    private readonly Option<int> _securePort = Flag.Of("--secure-port", 8443, "Port of the TLS endpoint (admission webhooks and the clusterhealths aggregated API); 0 disables both.");
+    private readonly Option<string> _bindAddress = Flag.Of("--bind-address", HubOptions.DefaultBindAddress, "Address the TLS endpoint (admission webhooks and the clusterhealths aggregated API) listens on.");
+    private readonly Option<int> _securePort = Flag.Of("--secure-port", HubOptions.DefaultSecurePort, "Port of the TLS endpoint (admission webhooks and the clusterhealths aggregated API); 0 disables both.");
     private readonly Option<string> _tlsCert = Flag.Of("--tls-cert-file", "", "PEM serving certificate of the TLS endpoint (required unless --secure-port is 0 or --self-signed-certs); reloaded when it changes.");
     private readonly Option<string> _tlsKey = Flag.Of("--tls-private-key-file", "", "PEM private key of --tls-cert-file.");
     private readonly Option<bool> _selfSigned = Flag.Of("--self-signed-certs", false, "Without certificate files or cert-manager: keep a CA and serving certificate in --self-signed-certs-secret, renew them before expiry, and inject the CA into the onboarding webhook configuration and the APIService.");
@@ -23,10 +23,10 @@ internal sealed class HubCommand
     private readonly Option<string> _selfSignedValidity = Flag.Of("--self-signed-certs-validity", SelfSigned.Validity, "Lifetime of a self-signed serving certificate (renewed with a third left); the CA lives ten times as long.");
     private readonly Option<string> _requestHeaderCa = Flag.Of("--requestheader-client-ca-file", "", "PEM CA bundle that verifies the front proxy's client certificate; empty means read kube-system/extension-apiserver-authentication (and follow its changes).");
     private readonly Option<string> _requestHeaderNames = Flag.Of("--requestheader-allowed-names", "", "Comma-separated common names the front proxy's client certificate may have; empty allows any name signed by the CA. Only with --requestheader-client-ca-file.");
-    private readonly Option<string> _requestHeaderUsers = Flag.Of("--requestheader-username-headers", "X-Remote-User", "Comma-separated headers that carry the user name. Only with --requestheader-client-ca-file.");
-    private readonly Option<string> _requestHeaderGroups = Flag.Of("--requestheader-group-headers", "X-Remote-Group", "Comma-separated headers that carry the groups. Only with --requestheader-client-ca-file.");
-    private readonly Option<string> _requestHeaderExtra = Flag.Of("--requestheader-extra-headers-prefix", "X-Remote-Extra-", "Comma-separated header prefixes of extra user attributes. Only with --requestheader-client-ca-file.");
-    private readonly CommonFlags _common = new(metricsDefault: ":8080", healthDefault: ":8081");
+    private readonly Option<string> _requestHeaderUsers = Flag.Of("--requestheader-username-headers", string.Join(',', RequestHeaderSettings.DefaultUsernameHeaders), "Comma-separated headers that carry the user name. Only with --requestheader-client-ca-file.");
+    private readonly Option<string> _requestHeaderGroups = Flag.Of("--requestheader-group-headers", string.Join(',', RequestHeaderSettings.DefaultGroupHeaders), "Comma-separated headers that carry the groups. Only with --requestheader-client-ca-file.");
+    private readonly Option<string> _requestHeaderExtra = Flag.Of("--requestheader-extra-headers-prefix", string.Join(',', RequestHeaderSettings.DefaultExtraHeaderPrefixes), "Comma-separated header prefixes of extra user attributes. Only with --requestheader-client-ca-file.");
+    private readonly CommonFlags _common = new(HubOptions.DefaultMetricsBindAddress, HubOptions.DefaultHealthProbeBindAddress);
 
     public Command Build(Func<HubOptions, CancellationToken, Task<int>> run)
     {

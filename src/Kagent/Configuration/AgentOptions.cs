@@ -8,6 +8,11 @@ namespace Kagent.Configuration;
 /// </summary>
 public sealed record AgentOptions
 {
+    /// <summary>karmada-agent's --metrics-bind-address and --health-probe-bind-address (bound into <see cref="CommonOptions"/>).</summary>
+    public const string DefaultMetricsBindAddress = ":8080";
+
+    public const string DefaultHealthProbeBindAddress = ":10357";
+
     public static AgentOptions Defaults { get; } = new()
     {
         ClusterName = "",
@@ -67,9 +72,3 @@ public sealed record KubeconfigSource(string Flag, string? Path, string? Context
 public sealed record ClientLimits(float Qps, int Burst);
 
 public sealed record LeaderElectionOptions(bool Enabled, TimeSpan LeaseDuration, TimeSpan RenewDeadline, TimeSpan RetryPeriod, string ResourceNamespace);
-
-public enum LogFormat
-{
-    Json,
-    Text,
-}

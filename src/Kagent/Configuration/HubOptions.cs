@@ -3,6 +3,16 @@ namespace Kagent.Configuration;
 /// <summary>Everything `kagent hub` is configured with.</summary>
 public sealed record HubOptions
 {
+    /// <summary>The defaults of --metrics-bind-address and --health-probe-bind-address (bound into <see cref="CommonOptions"/>).</summary>
+    public const string DefaultMetricsBindAddress = ":8080";
+
+    public const string DefaultHealthProbeBindAddress = ":8081";
+
+    /// <summary>The defaults of --bind-address and --secure-port (bound into <see cref="SecureServing"/>).</summary>
+    public const string DefaultBindAddress = "0.0.0.0";
+
+    public const int DefaultSecurePort = 8443;
+
     public required KubeconfigSource ControlPlane { get; init; }
 
     /// <summary>The TLS endpoint of the admission webhooks (and the aggregated API); null when --secure-port is 0.</summary>

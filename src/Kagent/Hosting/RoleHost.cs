@@ -128,9 +128,3 @@ public static class RoleHost
         return "--metrics-bind-address";
     }
 }
-
-public static class HealthTags
-{
-    public const string Live = "live";
-    public const string Ready = "ready";
-}

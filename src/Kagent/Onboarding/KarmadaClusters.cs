@@ -9,16 +9,6 @@ using Kagent.Operator.Client;
 
 namespace Kagent.Onboarding;
 
-public enum ClusterSync
-{
-    Created,
-    Updated,
-    Unchanged,
-
-    /// <summary>A Cluster of that name exists and belongs to another cluster; it is left alone.</summary>
-    NameTaken,
-}
-
 /// <summary>
 /// Writes the Karmada Cluster of a registration. Kagent owns the fields it sets from the registration; labels and
 /// taints it set are remembered in annotations, so that it removes its own and never those Karmada or others add

@@ -87,6 +87,31 @@ public sealed class LeaderElectionTests(FleetFixture fleet, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_stopped_leader_releases_the_lease_and_the_next_replica_takes_over_at_its_next_attempt()
+    {
+        // A lease of a minute: without the release, the next replica would wait for it to expire.
+        var longLease = TimeSpan.FromMinutes(1);
+        var (journalA, journalB) = (new ControllerJournal(), new ControllerJournal());
+        using var a = OperatorHosts.Build(fleet.ControlPlane.Admin, journalA, _namespace, Election("replica-a") with { LeaseDuration = longLease, RenewDeadline = RenewDeadline });
+        using var b = OperatorHosts.Build(fleet.ControlPlane.Admin, journalB, _namespace, Election("replica-b") with { LeaseDuration = longLease, RenewDeadline = RenewDeadline });
+        await a.StartAsync();
+        await Eventually.TrueAsync(() => IsLeader(a), Timeout, "replica-a leads");
+        await b.StartAsync();
+
+        // A rolling update: the leader gets SIGTERM.
+        var stopped = Stopwatch.StartNew();
+        await a.StopAsync();
+        var lease = await fleet.ControlPlane.Admin.CoordinationV1.ReadNamespacedLeaseAsync(Election("").LeaseName, "karmada-system");
+        Assert.True(lease.Spec.HolderIdentity is null or "" || lease.Spec.HolderIdentity == "replica-b", $"the stopped leader still holds the lease: {lease.Spec.HolderIdentity}");
+        await WaitPreciselyAsync(() => IsLeader(b), "replica-b takes over");
+        output.WriteLine($"replica-b leads {stopped.Elapsed.TotalSeconds:0.0}s after replica-a was stopped (lease duration {longLease.TotalSeconds}s)");
+
+        // client-go's campaign period with its jitter is at most 2.2 retry periods.
+        Assert.True(stopped.Elapsed <= RetryPeriod * 3 + TimeSpan.FromSeconds(1), $"handover took {stopped.Elapsed}");
+        await b.StopAsync();
+    }
+
+    [Fact]
     public async Task The_holder_renews_with_one_write_and_no_read_and_reads_again_after_a_conflict()
     {
         var requests = new RequestLog();

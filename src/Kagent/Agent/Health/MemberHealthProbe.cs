@@ -4,17 +4,6 @@ using Kagent.Operator.Client;
 
 namespace Kagent.Agent.Health;
 
-public enum HealthOutcome
-{
-    Ok,
-
-    /// <summary>The API server answered, but not ok.</summary>
-    NotOk,
-
-    /// <summary>No answer: connection refused or reset, TLS failure, or a timeout.</summary>
-    Unreachable,
-}
-
 public sealed record HealthResult(HealthOutcome Outcome, string Detail);
 
 /// <summary>

@@ -5,13 +5,6 @@ using Kagent.Operator.Client;
 
 namespace Kagent.Agent.Status;
 
-public enum EnablementsCompleteness
-{
-    Complete,
-    Partial,
-    Empty,
-}
-
 /// <param name="FailedGroupVersions">group versions whose resource list could not be read this time (those with an
 /// earlier answer keep it, and are read again on the next refresh)</param>
 public sealed record EnablementsResult(IReadOnlyList<ApiEnablement> Enablements, EnablementsCompleteness Completeness, int FailedGroupVersions);

@@ -25,6 +25,7 @@ public sealed class ClusterStatusReporter(
     RegistrationState registration,
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient karmada,
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
+    SharedCaches caches,
     TimeProvider time,
     ClusterMetrics metrics,
     AgentMetrics agentMetrics,
@@ -101,16 +102,22 @@ public sealed class ClusterStatusReporter(
             return more;
         }
 
+        // The Cluster is read from a watch of it alone, as karmada-agent reads it from its informer: no GET of the
+        // whole object (API enablements and all) every round. A write from a stale copy is a conflict, retried.
+        var clusters = caches.For<Cluster>(karmada, ResourcePath.For<Cluster>(),
+            new ResourceWatcherOptions { FieldSelector = $"metadata.name={options.ClusterName}" });
+        await clusters.Synced.WaitAsync(cancellationToken);
         do
         {
             try
             {
-                var cluster = await _clusters.GetAsync(options.ClusterName, cancellationToken: cancellationToken);
-                if (cluster is null)
+                if (clusters.Get(options.ClusterName) is not { } cached)
                 {
                     logger.StatusClusterGone(options.ClusterName);
                     return;
                 }
+
+                var cluster = new Cluster { ApiVersion = cached.ApiVersion, Kind = cached.Kind, Metadata = cached.Metadata, Spec = cached.Spec, Status = cached.Status };
 
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var status = await computer.ComputeAsync(cluster, resources, synced, cancellationToken);

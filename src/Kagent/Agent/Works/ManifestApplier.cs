@@ -9,14 +9,6 @@ using Kagent.Operator.Client;
 
 namespace Kagent.Agent.Works;
 
-public enum ApplyOutcome
-{
-    Created,
-    Updated,
-    Unchanged,
-    Failed,
-}
-
 /// <summary>One manifest's result: the member object as it now is (null when absent or failed), or why it failed.</summary>
 public sealed record ManifestResult(int Ordinal, ManifestTarget? Target, JsonObject? Live, ApplyOutcome Outcome, string? Error = null);
 

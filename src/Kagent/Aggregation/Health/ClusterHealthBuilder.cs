@@ -10,14 +10,6 @@ namespace Kagent.Aggregation.Health;
 /// <summary>What the control plane holds about one cluster: the health of the cluster is computed from these alone.</summary>
 public sealed record ClusterHealthInputs(Cluster Cluster, ObservedLease? Lease, ClusterRegistration? Registration);
 
-/// <summary>Reasons of ClusterHealth.status.reason beyond Karmada's own Ready reasons.</summary>
-public static class HealthReasons
-{
-    public const string HeartbeatStale = "HeartbeatStale";
-    public const string HeartbeatMissing = "HeartbeatMissing";
-    public const string NoStatus = "NoStatus";
-}
-
 /// <summary>
 /// Computes a ClusterHealth. Freshness is judged against the given time, so that a heartbeat Lease older than its
 /// duration shows as not ready before any controller has reacted to it.

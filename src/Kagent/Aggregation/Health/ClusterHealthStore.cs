@@ -7,10 +7,6 @@ namespace Kagent.Aggregation.Health;
 /// <summary>One change of a ClusterHealth, numbered by the store's resourceVersion.</summary>
 public sealed record HealthChange(long ResourceVersion, WatchEventKind Kind, ClusterHealth Object, ClusterHealth? Old);
 
-/// <summary>A watch asked for a resourceVersion this store no longer (or never) knew: the client must list again.</summary>
-public sealed class ResourceVersionTooOldException(long requested, long oldest)
-    : Exception($"too old resource version: {requested} ({oldest})");
-
 /// <summary>
 /// The current ClusterHealth objects with a resourceVersion that grows with every change, a bounded log of recent
 /// changes from which watches resume, and the fan-out to open watches. Objects are never changed once stored.

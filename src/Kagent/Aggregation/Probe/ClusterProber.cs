@@ -10,9 +10,6 @@ using Kagent.Operator.Client;
 
 namespace Kagent.Aggregation.Probe;
 
-/// <summary>The probe could not be made; the message says why and when the cluster's agent last reported.</summary>
-public sealed class ProbeUnavailableException(string message) : Exception(message);
-
 /// <summary>
 /// clusterhealths/{name}/probe: probes a member's API server (/readyz?verbose and /livez?verbose) from the control
 /// plane, through the Cluster's apiEndpoint, proxy and the credentials its secretRef names (token and caBundle, as

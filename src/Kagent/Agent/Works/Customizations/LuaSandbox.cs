@@ -5,9 +5,6 @@ using KeraLua;
 
 namespace Kagent.Agent.Works.Customizations;
 
-/// <summary>A script that failed: it did not load, raised an error, ran out of time or memory, or returned the wrong type.</summary>
-public sealed class LuaScriptException(string message) : Exception(message);
-
 /// <summary>
 /// Runs one function of a ResourceInterpreterCustomization script, as Karmada's declarative interpreter does
 /// (pkg/resourceinterpreter/customized/declarative, gopher-lua): a fresh Lua state per call, the script run, then

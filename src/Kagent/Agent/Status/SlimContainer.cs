@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
+using Kagent.Operator.Client;
+
+namespace Kagent.Agent.Status;
+
+public sealed class SlimContainer
+{
+    [JsonPropertyName("resources")] public SlimResources? Resources { get; set; }
+}

@@ -1,0 +1,16 @@
+using System.Security.Cryptography;
+using System.Text;
+using k8s.Models;
+using Kagent.Api.Karmada;
+using Kagent.Api.V1Alpha1;
+using Kagent.Api.V1Beta1;
+
+namespace Kagent.Aggregation.Health;
+
+/// <summary>Reasons of ClusterHealth.status.reason beyond Karmada's own Ready reasons.</summary>
+public static class HealthReasons
+{
+    public const string HeartbeatStale = "HeartbeatStale";
+    public const string HeartbeatMissing = "HeartbeatMissing";
+    public const string NoStatus = "NoStatus";
+}

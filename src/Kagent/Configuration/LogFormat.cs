@@ -1,0 +1,9 @@
+using k8s.Models;
+
+namespace Kagent.Configuration;
+
+public enum LogFormat
+{
+    Json,
+    Text,
+}
