@@ -1,12 +1,5 @@
-using k8s;
-using k8s.Models;
 using Kagent.Operator.Cache;
-using Kagent.Operator.Client;
-using Kagent.Operator.Controllers;
-using Kagent.Operator.Entities;
-using Kagent.Operator.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Kagent.Operator.Hosting;
 

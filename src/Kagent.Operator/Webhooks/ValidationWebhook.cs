@@ -1,6 +1,5 @@
 using k8s;
 using k8s.Models;
-using Kagent.Operator.Entities;
 
 namespace Kagent.Operator.Webhooks;
 

@@ -1,5 +1,3 @@
-using k8s;
-using k8s.Models;
 using Kagent.Operator.Entities;
 
 namespace Kagent.Operator.Webhooks;

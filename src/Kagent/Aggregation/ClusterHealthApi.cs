@@ -1,16 +1,9 @@
-using System.Text.Json;
 using k8s.Models;
 using Kagent.Aggregation.Health;
 using Kagent.Aggregation.Probe;
 using Kagent.Aggregation.Requests;
 using Kagent.Aggregation.Security;
 using Kagent.Aggregation.Tables;
-using Kagent.Api;
-using Kagent.Api.V1Alpha1;
-using Kagent.Hub;
-using Kagent.Operator.Cache;
-using Kagent.Operator.Client;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Kagent.Aggregation;
 

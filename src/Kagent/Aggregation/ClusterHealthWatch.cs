@@ -5,7 +5,6 @@ using Kagent.Aggregation.Health;
 using Kagent.Aggregation.Requests;
 using Kagent.Aggregation.Tables;
 using Kagent.Api;
-using Kagent.Api.V1Alpha1;
 using Kagent.Hub;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;

@@ -4,11 +4,9 @@ using Kagent.Configuration;
 using Kagent.Hosting.Logging;
 using Kagent.Kube;
 using Kagent.Observability;
-using Kagent.Operator.Tls;
 using Kagent.Operator.Webhooks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging.Console;
 using Prometheus;
 
 namespace Kagent.Hosting;

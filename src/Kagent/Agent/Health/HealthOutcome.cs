@@ -1,7 +1,3 @@
-using System.Net;
-using Kagent.Kube;
-using Kagent.Operator.Client;
-
 namespace Kagent.Agent.Health;
 
 public enum HealthOutcome

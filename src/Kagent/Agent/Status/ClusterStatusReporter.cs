@@ -1,7 +1,5 @@
 using System.Net;
-using k8s;
 using k8s.Autorest;
-using k8s.Models;
 using Kagent.Agent.Health;
 using Kagent.Agent.Registration;
 using Kagent.Api.Karmada;
@@ -10,7 +8,6 @@ using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
-using Kagent.Operator.Entities;
 
 namespace Kagent.Agent.Status;
 

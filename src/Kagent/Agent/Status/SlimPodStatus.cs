@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using k8s;
-using k8s.Models;
-using Kagent.Operator.Client;
 
 namespace Kagent.Agent.Status;
 

@@ -1,10 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using k8s.Models;
-using Kagent.Api.Karmada;
-using Kagent.Api.V1Alpha1;
-using Kagent.Api.V1Beta1;
-
 namespace Kagent.Aggregation.Health;
 
 /// <summary>Reasons of ClusterHealth.status.reason beyond Karmada's own Ready reasons.</summary>

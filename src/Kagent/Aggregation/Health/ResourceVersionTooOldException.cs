@@ -1,7 +1,3 @@
-using Kagent.Api.V1Alpha1;
-using Kagent.Operator.Cache;
-using Kagent.Operator.Client;
-
 namespace Kagent.Aggregation.Health;
 
 /// <summary>A watch asked for a resourceVersion this store no longer (or never) knew: the client must list again.</summary>

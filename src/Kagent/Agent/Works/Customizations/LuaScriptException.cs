@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
-using KeraLua;
-
 namespace Kagent.Agent.Works.Customizations;
 
 /// <summary>A script that failed: it did not load, raised an error, ran out of time or memory, or returned the wrong type.</summary>
