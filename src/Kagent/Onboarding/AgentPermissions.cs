@@ -105,10 +105,6 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
     [
         new() { ApiGroups = [Api.KagentConstants.Group], Resources = ["clusterregistrations"], ResourceNames = [cluster], Verbs = ["patch", "delete"] },
         new() { ApiGroups = [KarmadaConstants.ClusterGroup], Resources = ["clusters/status"], ResourceNames = [cluster], Verbs = ["update"] },
-
-        // Its own Cluster watched (a list and watch with the field selector metadata.name=<cluster>), as the status
-        // round reads it.
-        new() { ApiGroups = [KarmadaConstants.ClusterGroup], Resources = ["clusters"], ResourceNames = [cluster], Verbs = ["list", "watch"] },
     ];
 
     /// <summary>The Leases an agent renews: its heartbeat, and its replicas' leader election (karmada-agent's namespace).</summary>

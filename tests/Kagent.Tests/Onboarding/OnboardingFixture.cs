@@ -8,6 +8,7 @@ using Kagent.Onboarding;
 using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;
+using Kagent.Testing.Metrics;
 using Kagent.Testing.Pki;
 using Kagent.Testing.Servers;
 using Xunit;
@@ -24,6 +25,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
     private readonly string _name;
     private readonly IReadOnlyList<string> _members;
     private readonly IReadOnlyList<string> _auditedUsers;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ServerProcess, int> _agentMetricsPorts = new();
     private ServerProcess? _hub;
     private string[] _hubArguments = [];
     private int _hubStarts;
@@ -173,15 +175,44 @@ public sealed class OnboardingFixture : IAsyncLifetime
     }
 
     /// <summary>Starts `kagent agent` for a cluster name against a member's API server.</summary>
-    public ServerProcess StartAgent(string clusterName, string member, params string[] extra) =>
-        KagentProcess.Start($"agent-{clusterName}",
+    /// <summary>Starts an agent with a metrics endpoint of its own (unless <paramref name="extra"/> names one), which tests read its state from.</summary>
+    public ServerProcess StartAgent(string clusterName, string member, params string[] extra)
+    {
+        var given = Array.IndexOf(extra, "--metrics-bind-address");
+        var port = given >= 0 ? int.Parse(extra[given + 1].Split(':')[^1]) : FreePort.Next();
+        var agent = KagentProcess.Start($"agent-{clusterName}",
         [
             "agent", "--cluster-name", clusterName,
             "--karmada-kubeconfig", AgentKarmadaKubeconfig(clusterName),
             "--kubeconfig", AgentMemberKubeconfig(member),
             "--health-probe-bind-address", "0", "--log-format", "text",
-            .. (extra.Contains("--metrics-bind-address") ? extra : ["--metrics-bind-address", "0", .. extra]),
+            .. (given >= 0 ? extra : ["--metrics-bind-address", $"127.0.0.1:{port}", .. extra]),
         ], Path.Combine(Fleet.Root, $"agent-{clusterName}-{Guid.NewGuid().ToString("N")[..4]}.log"));
+        _agentMetricsPorts[agent] = port;
+        return agent;
+    }
+
+    /// <summary>Waits until the agent reports <paramref name="value"/> for a metric on its /metrics (state, not log text).</summary>
+    public Task WaitForAgentMetricAsync(ServerProcess agent, string metric, (string Label, string Value) label, double value, TimeSpan timeout) =>
+        Eventually.TrueAsync(async () => await AgentMetricAsync(agent, metric, label) == value, timeout,
+            () => $"{metric}{{{label.Label}=\"{label.Value}\"}} = {value} on the agent\n{agent.LogTail()}");
+
+    /// <summary>The agent's current value of a metric; null before it answers or reports it.</summary>
+    public async Task<double?> AgentMetricAsync(ServerProcess agent, string metric, (string Label, string Value) label)
+    {
+        try
+        {
+            return (await MetricsScrape.FetchAsync(_agentMetricsPorts[agent])).Value(metric, label);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits until the agent has seen its ClusterRegistration registered.</summary>
+    public Task WaitForAgentRegisteredAsync(ServerProcess agent, TimeSpan timeout) =>
+        WaitForAgentMetricAsync(agent, "kagent_registration_phase", ("phase", OnboardingConstants.PhaseRegistered), 1, timeout);
 
     public async Task<ClusterRegistration> WaitForPhaseAsync(string name, string phase, TimeSpan timeout) =>
         (await Eventually.MatchAsync(() => Registrations.GetAsync(name), r => r?.Status.Phase == phase, timeout,

@@ -55,7 +55,7 @@ public sealed class OnboardingLifecycleTests(OnboardingFixture onboarding, ITest
                 var taint = Assert.Single(cluster.Spec.Taints!);
                 Assert.Equal(("dedicated", "ci", "NoSchedule"), (taint.Key, taint.Value, taint.Effect));
                 Assert.Equal(cluster.Metadata.Uid, registered.Status.ClusterUid);
-                await Eventually.TrueAsync(() => File.ReadAllText(agent.LogPath).Contains("is registered"), Timeout, "agent saw its registration");
+                await onboarding.WaitForAgentRegisteredAsync(agent, Timeout);
                 await WaitForHeartbeatLeaseAsync("member1");
             }
 
@@ -64,7 +64,7 @@ public sealed class OnboardingLifecycleTests(OnboardingFixture onboarding, ITest
             var clusterBefore = (await Clusters.GetAsync("member1"))!;
             using (var restarted = onboarding.StartAgent("member1", "member1", flags))
             {
-                await Eventually.TrueAsync(() => File.ReadAllText(restarted.LogPath).Contains("is registered"), Timeout, "restarted agent saw its registration");
+                await onboarding.WaitForAgentRegisteredAsync(restarted, Timeout);
             }
 
             Assert.Equal(before.Metadata.Generation, (await onboarding.Registrations.GetAsync("member1"))!.Metadata.Generation);
@@ -109,7 +109,7 @@ public sealed class OnboardingLifecycleTests(OnboardingFixture onboarding, ITest
         var registered = await onboarding.WaitForPhaseAsync("member2", OnboardingConstants.PhaseRegistered, Timeout);
         Assert.Equal(OnboardingConstants.ReasonApproved, registered.Status.Conditions!.Single(c => c.Type == OnboardingConstants.ConditionAccepted).Reason);
         Assert.NotNull(await Clusters.GetAsync("member2"));
-        await Eventually.TrueAsync(() => File.ReadAllText(agent.LogPath).Contains("Cluster member2 is registered"), Timeout, "agent saw the approval");
+        await onboarding.WaitForAgentRegisteredAsync(agent, Timeout);
 
         // A policy tightened later marks the registration, and keeps the cluster.
         var policies = new EntityClient<OnboardingPolicy>(onboarding.ControlPlane.Admin);

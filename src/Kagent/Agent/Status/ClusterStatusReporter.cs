@@ -1,5 +1,7 @@
 using System.Net;
+using k8s;
 using k8s.Autorest;
+using k8s.Models;
 using Kagent.Agent.Health;
 using Kagent.Agent.Registration;
 using Kagent.Api.Karmada;
@@ -8,6 +10,7 @@ using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
+using Kagent.Operator.Entities;
 
 namespace Kagent.Agent.Status;
 
@@ -22,7 +25,6 @@ public sealed class ClusterStatusReporter(
     RegistrationState registration,
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient karmada,
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
-    SharedCaches caches,
     TimeProvider time,
     ClusterMetrics metrics,
     AgentMetrics agentMetrics,
@@ -99,22 +101,16 @@ public sealed class ClusterStatusReporter(
             return more;
         }
 
-        // The Cluster is read from a watch of it alone, as karmada-agent reads it from its informer: no GET of the
-        // whole object (API enablements and all) every round. A write from a stale copy is a conflict, retried.
-        var clusters = caches.For<Cluster>(karmada, ResourcePath.For<Cluster>(),
-            new ResourceWatcherOptions { FieldSelector = $"metadata.name={options.ClusterName}" });
-        await clusters.Synced.WaitAsync(cancellationToken);
         do
         {
             try
             {
-                if (clusters.Get(options.ClusterName) is not { } cached)
+                var cluster = await _clusters.GetAsync(options.ClusterName, cancellationToken: cancellationToken);
+                if (cluster is null)
                 {
                     logger.StatusClusterGone(options.ClusterName);
                     return;
                 }
-
-                var cluster = new Cluster { ApiVersion = cached.ApiVersion, Kind = cached.Kind, Metadata = cached.Metadata, Spec = cached.Spec, Status = cached.Status };
 
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var status = await computer.ComputeAsync(cluster, resources, synced, cancellationToken);
