@@ -19,7 +19,7 @@ namespace Kagent.Tests.Reliability;
 /// <summary>
 /// The agent talks to one of its servers through a proxy that answers one request in ten with a 500 and delays
 /// one in ten by 5 s before passing it on. Its heartbeat and status keep going, and its sockets, threads and
-/// memory stay flat. One minute by default; KAGENT_CHURN_SECONDS=1800 (hack/soak.sh) runs each for 30 minutes.
+/// memory stay flat. Two minutes by default (twelve node flips, so that one slow stretch of faults cannot hide half of them); KAGENT_CHURN_SECONDS=1800 (hack/soak.sh) runs each for 30 minutes.
 /// </summary>
 public sealed class FaultyServerTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -76,7 +76,7 @@ public sealed class FaultyServerTests(ITestOutputHelper output) : IAsyncLifetime
     /// </summary>
     private async Task ChurnAsync(string karmadaKubeconfig, string memberKubeconfig, string faultySide, string[] thresholds)
     {
-        var churn = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("KAGENT_CHURN_SECONDS"), out var seconds) ? seconds : 60);
+        var churn = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("KAGENT_CHURN_SECONDS"), out var seconds) ? seconds : 120);
         await Member.CreateNodeAsync(new SimulatedNode("c1"));
         await Member.CreateNodeAsync(new SimulatedNode("c2"));
         using var agent = KagentProcess.Start("agent-churn",
