@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Brings up a local fleet on this machine: a Karmada stand-in control plane and member clusters on real
-# kube-apiservers, one `kagent hub` and one `kagent agent` per member, as local processes.
+# Brings up a local fleet on this machine: a Karmada stand-in control plane, the host cluster it would run in,
+# and member clusters on real kube-apiservers, one `kagent hub` and one `kagent agent` per member, as local
+# processes. The hub is installed as on a real Karmada (docs/operations.md): config/install/karmada-apiserver
+# applied to the control plane, config/install/host checked against the host cluster by server-side dry run
+# (it has no nodes to run pods on), and the hub run here with the host Deployment's arguments, reaching
+# karmada-apiserver through a kubeconfig.
 # Idempotent: a second run stops the first fleet (hack/local-down.sh) and starts afresh.
 #
 #   KAGENT_LOCAL_DIR   output folder              (default: _output/local)
@@ -38,9 +42,38 @@ IFS=',' read -r -a members <<<"$MEMBERS"
 KUBECTL="$BIN/kubectl"
 kc() { "$KUBECTL" --kubeconfig "$DIR/$1.kubeconfig" "${@:2}" 2>&1 | grep -v '^WARNING: version difference' || true; }
 
-log "applying config/rbac to the control plane and config/agent/rbac.yaml and work_rbac.yaml to each member"
-kc karmada apply -k config/rbac >/dev/null
-kc karmada apply -f config/apiservice/viewer_role.yaml >/dev/null
+log "applying config/install/karmada-apiserver to the control plane"
+kc karmada apply -k config/install/karmada-apiserver >/dev/null
+# This machine has no cluster DNS and no port 443: the bridge Service, the APIService and the webhooks point at
+# the hub process here, as the host cluster's DNS and the hub's Service would.
+kc karmada -n kagent-system patch service kagent-hub --type json \
+  -p "[{\"op\":\"replace\",\"path\":\"/spec/externalName\",\"value\":\"127.0.0.1\"},{\"op\":\"replace\",\"path\":\"/spec/ports/0/port\",\"value\":$HUB_SECURE_PORT}]" >/dev/null
+kc karmada patch apiservice v1alpha1.kagent.io --type json -p "[{\"op\":\"replace\",\"path\":\"/spec/service/port\",\"value\":$HUB_SECURE_PORT}]" >/dev/null
+kc karmada patch validatingwebhookconfiguration kagent-onboarding --type json \
+  -p "[{\"op\":\"replace\",\"path\":\"/webhooks/0/clientConfig/service/port\",\"value\":$HUB_SECURE_PORT},{\"op\":\"replace\",\"path\":\"/webhooks/1/clientConfig/service/port\",\"value\":$HUB_SECURE_PORT}]" >/dev/null
+
+log "making the hub's kubeconfig for karmada-apiserver: a token of its ServiceAccount there (docs/operations.md)"
+HUB_KUBECONFIG="$DIR/identities/hub.kubeconfig"
+token="$("$KUBECTL" --kubeconfig "$DIR/karmada.kubeconfig" -n kagent-system create token kagent-hub --duration 8760h)"
+"$KUBECTL" --kubeconfig "$DIR/karmada.kubeconfig" config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' \
+  | base64 -d >"$DIR/identities/karmada-ca.crt"
+"$KUBECTL" config --kubeconfig "$HUB_KUBECONFIG" set-cluster karmada-apiserver --embed-certs \
+  --server "$(grep -m1 'server:' "$DIR/karmada.kubeconfig" | awk '{print $2}')" --certificate-authority "$DIR/identities/karmada-ca.crt" >/dev/null
+"$KUBECTL" config --kubeconfig "$HUB_KUBECONFIG" set-credentials kagent-hub --token "$token" >/dev/null
+"$KUBECTL" config --kubeconfig "$HUB_KUBECONFIG" set-context karmada-apiserver --cluster karmada-apiserver --user kagent-hub >/dev/null
+"$KUBECTL" config --kubeconfig "$HUB_KUBECONFIG" use-context karmada-apiserver >/dev/null
+
+log "checking config/install/host against the host cluster (server-side dry run)"
+kc host-cluster create namespace kagent-system --save-config >/dev/null
+host_manifests="$("$KUBECTL" kustomize config/install/host)"
+# PodDisruptionBudget is policy/v1 since Kubernetes 1.21; older servers take the same fields as policy/v1beta1.
+"$KUBECTL" --kubeconfig "$DIR/host-cluster.kubeconfig" api-versions 2>/dev/null | grep -qx policy/v1 \
+  || host_manifests="$(sed 's#^apiVersion: policy/v1$#apiVersion: policy/v1beta1#' <<<"$host_manifests")"
+kc host-cluster apply --dry-run=server -f - <<<"$host_manifests" >"$DIR/logs/host-cluster-dry-run.log"
+grep -q 'deployment.apps/kagent-hub created (server dry run)' "$DIR/logs/host-cluster-dry-run.log" \
+  || { log "config/install/host was not accepted; see $DIR/logs/host-cluster-dry-run.log"; exit 1; }
+
+log "applying config/agent/rbac.yaml and work_rbac.yaml to each member"
 for m in "${members[@]}"; do kc "$m" apply -f config/agent/rbac.yaml -f config/agent/work_rbac.yaml >/dev/null; done
 
 start() { # name, then the kagent arguments
@@ -50,8 +83,9 @@ start() { # name, then the kagent arguments
   log "$name started (pid $!, log $DIR/logs/$name.log)"
 }
 
-start kagent-hub hub --kubeconfig "$DIR/identities/hub.kubeconfig" \
-  --bind-address 127.0.0.1 --secure-port "$HUB_SECURE_PORT" --tls-cert-file "$DIR/pki/hub.crt" --tls-private-key-file "$DIR/pki/hub.key" \
+# The host Deployment's arguments (config/install/host), with this machine's paths and ports.
+start kagent-hub hub --karmada-kubeconfig "$HUB_KUBECONFIG" --self-signed-certs --self-signed-certs-hosts 127.0.0.1 \
+  --bind-address 127.0.0.1 --secure-port "$HUB_SECURE_PORT" \
   --metrics-bind-address "127.0.0.1:$HUB_METRICS_PORT" --health-probe-bind-address "127.0.0.1:$HUB_HEALTH_PORT"
 
 for m in "${members[@]}"; do
@@ -97,6 +131,7 @@ cat <<NEXT
 
 The local fleet is up. Kubeconfigs:
   control plane: $DIR/karmada.kubeconfig
+  host cluster:  $DIR/host-cluster.kubeconfig
 $(for m in "${members[@]}"; do echo "  $m: $DIR/$m.kubeconfig"; done)
 Logs: $DIR/logs/   Process ids: $DIR/pids
 

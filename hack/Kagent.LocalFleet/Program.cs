@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using k8s;
 using Kagent.Api.V1Beta1;
@@ -11,13 +10,15 @@ using Kagent.Testing.Servers;
 namespace Kagent.LocalFleet;
 
 /// <summary>
-/// Brings up the local fleet's API servers for hack/local-up.sh: a control plane and members on real
-/// kube-apiservers, detached so that they outlive this process, with simulated Ready nodes in each member.
-/// Writes admin kubeconfigs, the least-privilege identities Kagent runs as, the hub's serving certificate,
-/// the onboarding webhook configuration, the servers' process ids and the ports for the Kagent processes.
+/// Brings up the local fleet's API servers for hack/local-up.sh: a control plane (karmada-apiserver), the host
+/// cluster it would run in, and members, on real kube-apiservers, detached so that they outlive this process,
+/// with simulated Ready nodes in each member. Writes admin kubeconfigs, the least-privilege identities Kagent
+/// runs as, the servers' process ids and the ports for the Kagent processes.
 /// </summary>
 public static class Program
 {
+    /// <summary>The cluster karmada-apiserver and the hub's pods would run in; the hub's host part is checked against it.</summary>
+    private const string HostCluster = "host-cluster";
 
     public static Task<int> Main(string[] args) => args switch
     {
@@ -69,8 +70,9 @@ public static class Program
         var members = membersText.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var logs = Path.Combine(dir, "logs");
         var identities = Directory.CreateDirectory(Path.Combine(dir, "identities")).FullName;
-        Progress($"starting a control plane and {members.Length} member cluster(s) on real kube-apiservers (logs in {logs})");
-        var fleet = await Fleet.StartAsync(Path.Combine(dir, "clusters"), members, detached: true, logDirectory: logs);
+        if (members.Contains(HostCluster)) throw new InvalidOperationException($"{HostCluster} is the host cluster's name; choose another member name");
+        Progress($"starting a control plane, its host cluster and {members.Length} member cluster(s) on real kube-apiservers (logs in {logs})");
+        var fleet = await Fleet.StartAsync(Path.Combine(dir, "clusters"), [.. members, HostCluster], detached: true, logDirectory: logs);
 
         var pids = new StringBuilder();
         foreach (var cluster in new TestCluster[] { fleet.ControlPlane }.Concat(fleet.Members.Values))
@@ -81,13 +83,12 @@ public static class Program
         }
 
         File.AppendAllText(Path.Combine(dir, "pids"), pids.ToString());
-        await fleet.ControlPlane.EnsureNamespaceAsync("kagent-system");
         foreach (var member in members) await fleet.ControlPlane.EnsureExecutionSpaceAsync(member);
 
-        // Identities: the hub as its ServiceAccount, each agent as system:kagent:agent:<cluster> (control plane)
-        // and as its ServiceAccount (member); config/rbac and config/agent/rbac.yaml grant what they need.
-        File.WriteAllText(Path.Combine(identities, "hub.kubeconfig"), fleet.ControlPlane.Server.KubeconfigFor(Identities.Hub, Identities.ServiceAccountGroups));
-        foreach (var member in fleet.Members.Values)
+        // Identities: each agent as system:kagent:agent:<cluster> (control plane) and as its ServiceAccount
+        // (member); config/install/karmada-apiserver and config/agent/rbac.yaml grant what they need. The hub's
+        // comes from a token of its ServiceAccount, made by hack/local-up.sh as docs/operations.md shows.
+        foreach (var member in fleet.Members.Values.Where(m => m.Name != HostCluster))
         {
             File.WriteAllText(Path.Combine(identities, $"agent-{member.Name}-karmada.kubeconfig"),
                 fleet.ControlPlane.Server.KubeconfigFor(OnboardingConstants.AgentUserFor(member.Name), OnboardingConstants.AgentGroup));
@@ -96,20 +97,8 @@ public static class Program
             Progress($"{member.Name}: {nodes} simulated Ready nodes");
         }
 
-        // The hub's serving certificate, and the webhook configuration that sends admission to it.
-        var pki = Directory.CreateDirectory(Path.Combine(dir, "pki")).FullName;
-        var ca = CertificateAuthority.Create("kagent-hub-ca");
-        ca.Pem.WriteTo(Path.Combine(pki, "hub-ca.crt"), Path.Combine(pki, "hub-ca.key"));
-        ca.IssueServing("kagent-hub", ["localhost", HubApiService.ServiceDnsName], [IPAddress.Loopback]).WriteTo(Path.Combine(pki, "hub.crt"), Path.Combine(pki, "hub.key"));
-        var hubSecurePort = FreePort.Next();
-        await fleet.ControlPlane.Admin.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(
-            WebhookConfigurations.Onboarding(WebhookConfigurations.ViaUrl($"https://127.0.0.1:{hubSecurePort}", Encoding.UTF8.GetBytes(ca.CertificatePem))));
-        Progress($"onboarding webhook registered at https://127.0.0.1:{hubSecurePort}");
-        await HubApiService.RegisterAsync(fleet.ControlPlane.Admin, hubSecurePort, ca.CertificatePem);
-        Progress("APIService v1alpha1.kagent.io registered (kagent-system/kagent-hub -> this machine's hub)");
-
         var env = new StringBuilder();
-        env.AppendLine($"HUB_SECURE_PORT={hubSecurePort}");
+        env.AppendLine($"HUB_SECURE_PORT={FreePort.Next()}");
         env.AppendLine($"HUB_METRICS_PORT={FreePort.Next()}");
         env.AppendLine($"HUB_HEALTH_PORT={FreePort.Next()}");
         foreach (var member in members)

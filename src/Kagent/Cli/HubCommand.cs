@@ -10,12 +10,15 @@ internal sealed class HubCommand
     /// <summary>The self-signed certificate options' defaults, which the flags show.</summary>
     private static readonly Hub.Certificates.SelfSignedCertificateOptions SelfSigned = new();
 
-    private readonly Option<string> _kubeconfig = Flag.Of("--kubeconfig", "", "Path to the Karmada control plane's kubeconfig; empty means $KUBECONFIG, else in-cluster configuration.");
+    private readonly Option<string> _karmadaKubeconfig = Flag.Of("--karmada-kubeconfig", "", "Path to karmada-apiserver's kubeconfig (in a host-cluster install, the mounted Secret kagent-hub-config); empty means --kubeconfig.");
+    private readonly Option<string> _karmadaContext = Flag.Of("--karmada-context", "", "Context in --karmada-kubeconfig; empty means its current context.");
+    private readonly Option<string> _kubeconfig = Flag.Of("--kubeconfig", "", "Path to the kubeconfig of the cluster the hub runs in, used for karmada-apiserver when --karmada-kubeconfig is empty (the hub and the control plane in one cluster); empty means $KUBECONFIG, else in-cluster configuration.");
     private readonly Option<string> _context = Flag.Of("--context", "", "Context in --kubeconfig; empty means its current context.");
     private readonly Option<string> _bindAddress = Flag.Of("--bind-address", HubOptions.DefaultBindAddress, "Address the TLS endpoint (admission webhooks and the clusterhealths aggregated API) listens on.");
     private readonly Option<int> _securePort = Flag.Of("--secure-port", HubOptions.DefaultSecurePort, "Port of the TLS endpoint (admission webhooks and the clusterhealths aggregated API); 0 disables both.");
     private readonly Option<string> _tlsCert = Flag.Of("--tls-cert-file", "", "PEM serving certificate of the TLS endpoint (required unless --secure-port is 0 or --self-signed-certs); reloaded when it changes.");
     private readonly Option<string> _tlsKey = Flag.Of("--tls-private-key-file", "", "PEM private key of --tls-cert-file.");
+    private readonly Option<string> _caBundleFile = Flag.Of("--ca-bundle-file", "", "PEM CA bundle that verifies --tls-cert-file (cert-manager's ca.crt); the hub writes it into the onboarding webhook configuration and the APIService and follows its changes. For a hub outside karmada-apiserver's cluster, where no CA injector reaches. Only with --tls-cert-file.");
     private readonly Option<bool> _selfSigned = Flag.Of("--self-signed-certs", false, "Without certificate files or cert-manager: keep a CA and serving certificate in --self-signed-certs-secret, renew them before expiry, and inject the CA into the onboarding webhook configuration and the APIService.");
     private readonly Option<string> _selfSignedSecret = Flag.Of("--self-signed-certs-secret", $"{SelfSigned.SecretNamespace}/{SelfSigned.SecretName}", "namespace/name of the Secret that holds the self-signed CA and serving certificate.");
     private readonly Option<string> _selfSignedService = Flag.Of("--self-signed-certs-service", $"{SelfSigned.ServiceNamespace}/{SelfSigned.ServiceName}", "namespace/name of the Service kube-apiserver reaches the hub through; its DNS names go into the certificate.");
@@ -31,36 +34,33 @@ internal sealed class HubCommand
     public Command Build(Func<HubOptions, CancellationToken, Task<int>> run)
     {
         var command = new Command("hub", "Run in the Karmada control plane: the kagent.io API (onboarding admission, registration controllers, the clusterhealths aggregated API).");
-        foreach (var option in new Option[] { _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _selfSigned, _selfSignedSecret, _selfSignedService, _selfSignedHosts, _selfSignedValidity, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra }.Concat(_common.All)) command.Add(option);
+        foreach (var option in new Option[] { _karmadaKubeconfig, _karmadaContext, _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _caBundleFile, _selfSigned, _selfSignedSecret, _selfSignedService, _selfSignedHosts, _selfSignedValidity, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra }.Concat(_common.All)) command.Add(option);
         command.SetAction((result, ct) => CommandRunner.RunAsync(() => Bind(result), run, ct));
         return command;
     }
 
     public HubOptions Bind(ParseResult result) => new()
     {
-        ControlPlane = new KubeconfigSource(_kubeconfig.Name, Flag.Optional(_kubeconfig, result), Flag.Optional(_context, result)),
+        ControlPlane = BindControlPlane(result),
         Secure = BindSecure(result),
         Aggregation = new AggregationOptions { RequestHeader = BindRequestHeader(result) },
         Common = _common.Bind(result),
     };
 
+    private KubeconfigSource BindControlPlane(ParseResult result)
+    {
+        if (Flag.Optional(_karmadaKubeconfig, result) is { } karmada)
+            return new KubeconfigSource(_karmadaKubeconfig.Name, karmada, Flag.Optional(_karmadaContext, result));
+        if (Flag.Optional(_karmadaContext, result) is not null)
+            throw new ConfigurationException(_karmadaContext.Name, "needs --karmada-kubeconfig; with --kubeconfig use --context");
+        return new KubeconfigSource(_kubeconfig.Name, Flag.Optional(_kubeconfig, result), Flag.Optional(_context, result));
+    }
+
     private RequestHeaderSettings? BindRequestHeader(ParseResult result)
     {
         var caFile = Flag.Optional(_requestHeaderCa, result);
         if (caFile is null) return null;
-        if (!File.Exists(caFile)) throw new ConfigurationException(_requestHeaderCa.Name, $"{caFile}: no such file");
-        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> authorities;
-        try
-        {
-            authorities = RequestHeaderSettings.ParsePem(File.ReadAllText(caFile));
-        }
-        catch (System.Security.Cryptography.CryptographicException e)
-        {
-            throw new ConfigurationException(_requestHeaderCa.Name, $"{caFile} is not a PEM certificate bundle ({e.Message.ReplaceLineEndings(" ")})");
-        }
-
-        if (authorities.Count == 0) throw new ConfigurationException(_requestHeaderCa.Name, $"{caFile} holds no PEM certificate");
-        return new RequestHeaderSettings(authorities, List(_requestHeaderNames, result), List(_requestHeaderUsers, result), [],
+        return new RequestHeaderSettings(ReadPemBundle(_requestHeaderCa, caFile), List(_requestHeaderNames, result), List(_requestHeaderUsers, result), [],
             List(_requestHeaderGroups, result), List(_requestHeaderExtra, result));
     }
 
@@ -76,15 +76,40 @@ internal sealed class HubCommand
                       ?? throw new ConfigurationException(_bindAddress.Name, "must not be 0");
         if (result.GetValue(_selfSigned))
         {
-            if (Flag.Optional(_tlsCert, result) is not null || Flag.Optional(_tlsKey, result) is not null)
-                throw new ConfigurationException(_selfSigned.Name, "cannot be combined with --tls-cert-file or --tls-private-key-file; choose one");
+            if (Flag.Optional(_tlsCert, result) is not null || Flag.Optional(_tlsKey, result) is not null || Flag.Optional(_caBundleFile, result) is not null)
+                throw new ConfigurationException(_selfSigned.Name, "cannot be combined with --tls-cert-file, --tls-private-key-file or --ca-bundle-file; choose one");
             return new SecureServing(address, null, null, BindSelfSigned(result));
         }
 
         var certificate = Flag.Required(_tlsCert, result);
         var key = Flag.Required(_tlsKey, result);
         Hosting.CertificateReloader.Load(certificate, key).Dispose();
-        return new SecureServing(address, certificate, key);
+        return new SecureServing(address, certificate, key, CaBundleFile: BindCaBundleFile(result));
+    }
+
+    private string? BindCaBundleFile(ParseResult result)
+    {
+        var file = Flag.Optional(_caBundleFile, result);
+        if (file is null) return null;
+        foreach (var certificate in ReadPemBundle(_caBundleFile, file)) certificate.Dispose();
+        return file;
+    }
+
+    /// <summary>The certificates of a PEM bundle file, or a ConfigurationException naming the flag.</summary>
+    private static IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> ReadPemBundle(Option<string> option, string file)
+    {
+        if (!File.Exists(file)) throw new ConfigurationException(option.Name, $"{file}: no such file");
+        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> certificates;
+        try
+        {
+            certificates = RequestHeaderSettings.ParsePem(File.ReadAllText(file));
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new ConfigurationException(option.Name, $"{file} is not a PEM certificate bundle ({e.Message.ReplaceLineEndings(" ")})");
+        }
+
+        return certificates.Count > 0 ? certificates : throw new ConfigurationException(option.Name, $"{file} holds no PEM certificate");
     }
 
     private Hub.Certificates.SelfSignedCertificateOptions BindSelfSigned(ParseResult result)

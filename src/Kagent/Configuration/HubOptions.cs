@@ -13,6 +13,7 @@ public sealed record HubOptions
 
     public const int DefaultSecurePort = 8443;
 
+    /// <summary>karmada-apiserver: --karmada-kubeconfig, else --kubeconfig (the hub and the control plane in one cluster).</summary>
     public required KubeconfigSource ControlPlane { get; init; }
 
     /// <summary>The TLS endpoint of the admission webhooks (and the aggregated API); null when --secure-port is 0.</summary>
@@ -23,8 +24,11 @@ public sealed record HubOptions
     public required CommonOptions Common { get; init; }
 }
 
-/// <summary>A TLS listener and its serving certificate: PEM files, or self-signed certificates the hub keeps in a Secret.</summary>
-public sealed record SecureServing(BindAddress Address, string? CertificateFile, string? KeyFile, Hub.Certificates.SelfSignedCertificateOptions? SelfSigned = null);
+/// <summary>
+/// A TLS listener and its serving certificate: PEM files (with, optionally, the CA file the hub injects into the
+/// control plane), or self-signed certificates the hub keeps in a Secret.
+/// </summary>
+public sealed record SecureServing(BindAddress Address, string? CertificateFile, string? KeyFile, Hub.Certificates.SelfSignedCertificateOptions? SelfSigned = null, string? CaBundleFile = null);
 
 /// <summary>The aggregated API (clusterhealths) on the hub's TLS endpoint.</summary>
 public sealed record AggregationOptions

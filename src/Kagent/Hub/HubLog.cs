@@ -27,6 +27,9 @@ internal static partial class HubLog
     [LoggerMessage(3015, LogLevel.Information, "{Target} does not exist yet; its caBundle is set once it does")]
     public static partial void CaBundleTargetMissing(this ILogger logger, string target);
 
+    [LoggerMessage(3016, LogLevel.Warning, "Could not inject the CA bundle of {File}; retrying")]
+    public static partial void CaBundleFileInjectionFailed(this ILogger logger, Exception error, string file);
+
     [LoggerMessage(3020, LogLevel.Information, "A watch of clusterhealths fell behind and was ended; its client lists again")]
     public static partial void WatchFellBehind(this ILogger logger);
 

@@ -28,6 +28,9 @@ public static class HubRole
                 services.AddHostedService(sp => sp.GetRequiredService<SelfSignedCertificates>());
             }
 
+            if (options.Secure?.CaBundleFile is { } caBundleFile)
+                services.AddHostedService(sp => new CaBundleFileInjection(karmada.Client, caBundleFile, TimeProvider.System, sp.GetRequiredService<ILogger<CaBundleFileInjection>>()));
+
             if (options.Secure is not null)
             {
                 services.AddAggregatedApi(options.Aggregation);

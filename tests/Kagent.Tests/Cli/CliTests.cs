@@ -16,7 +16,7 @@ public sealed class CliTests
         "--cluster-api-qps", "--cluster-api-burst", "--kube-api-qps", "--kube-api-burst", "--leader-elect", "--leader-elect-lease-duration",
         "--leader-elect-renew-deadline", "--leader-elect-retry-period", "--leader-elect-resource-namespace", "--metrics-bind-address",
         "--health-probe-bind-address" })]
-    [InlineData("hub", new[] { "--kubeconfig", "--context", "--bind-address", "--secure-port", "--tls-cert-file", "--tls-private-key-file", "--kube-api-qps", "--leader-elect", "--metrics-bind-address", "--health-probe-bind-address" })]
+    [InlineData("hub", new[] { "--karmada-kubeconfig", "--karmada-context", "--kubeconfig", "--context", "--bind-address", "--secure-port", "--tls-cert-file", "--tls-private-key-file", "--ca-bundle-file", "--kube-api-qps", "--leader-elect", "--metrics-bind-address", "--health-probe-bind-address" })]
     [InlineData("agent unregister", new[] { "--cluster-name", "--karmada-kubeconfig", "--karmada-context", "--timeout" })]
     public async Task Help_lists_every_flag(string role, string[] flags)
     {
@@ -85,10 +85,21 @@ public sealed class CliTests
         Assert.Equal("kagent: --kubeconfig: /missing/karmada.kubeconfig: no such file", result.StandardError.Trim());
     }
 
+    [Fact]
+    public async Task The_host_install_placeholder_kubeconfig_is_refused_with_a_hint()
+    {
+        var placeholder = Path.Combine(Kagent.Testing.Servers.RepositoryRoot.Find(), "config/host/karmada.config");
+        var result = await KagentProcess.RunAsync(["hub", "--karmada-kubeconfig", placeholder, "--secure-port", "0"]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"kagent: --karmada-kubeconfig: {placeholder}: has no current-context and no context was named; is it still the placeholder?", result.StandardError.Trim());
+    }
+
     [Theory]
     [InlineData(new[] { "--kubeconfig", "/k" }, "kagent: --tls-cert-file: is required")]
     [InlineData(new[] { "--tls-cert-file", "/nope.crt", "--tls-private-key-file", "/nope.key" }, "kagent: --tls-cert-file: /nope.crt: no such file")]
     [InlineData(new[] { "--secure-port", "70000" }, "kagent: --secure-port: 70000 is not a port")]
+    [InlineData(new[] { "--self-signed-certs", "--ca-bundle-file", "/ca.crt" }, "kagent: --self-signed-certs: cannot be combined with --tls-cert-file, --tls-private-key-file or --ca-bundle-file; choose one")]
+    [InlineData(new[] { "--karmada-context", "karmada", "--secure-port", "0" }, "kagent: --karmada-context: needs --karmada-kubeconfig; with --kubeconfig use --context")]
     public async Task Bad_hub_serving_flags_are_one_clear_line_and_exit_code_2(string[] arguments, string expected)
     {
         var result = await KagentProcess.RunAsync(["hub", .. arguments]);

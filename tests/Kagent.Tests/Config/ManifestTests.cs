@@ -13,6 +13,8 @@ public sealed class ManifestTests(FleetFixture fleet)
     [Theory]
     [InlineData("config/default", "karmada")]
     [InlineData("config/default-cert-manager", "karmada")]
+    [InlineData("config/karmada-apiserver", "karmada")]
+    [InlineData("config/host", "member1")]
     [InlineData("config/prometheus/monitors.yaml", "karmada")]
     [InlineData("config/samples", "karmada")]
     [InlineData("config/crd/karmada", "member1")]
@@ -40,7 +42,7 @@ public sealed class ManifestTests(FleetFixture fleet)
     /// PodDisruptionBudgets are policy/v1 (current clusters no longer serve v1beta1); the test servers are 1.20,
     /// which serve the same fields as policy/v1beta1 only, so the dry run checks them under that version there.
     /// </summary>
-    private static async Task<string> ForServerAsync(TestCluster target, string manifests)
+    internal static async Task<string> ForServerAsync(TestCluster target, string manifests)
     {
         var groups = await target.Admin.Apis.GetAPIVersionsAsync();
         var servesPolicyV1 = groups.Groups.Any(g => g.Name == "policy" && g.Versions.Any(v => v.Version == "v1"));

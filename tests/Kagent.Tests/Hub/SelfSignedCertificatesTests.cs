@@ -20,7 +20,7 @@ namespace Kagent.Tests.Hub;
 
 /// <summary>
 /// `kagent hub --self-signed-certs` on a control plane of its own (it rewrites the webhook configuration's and the
-/// APIService's caBundle), as the ServiceAccount config/rbac and config/certs/self-signed bind: kube-apiserver
+/// APIService's caBundle), as the ServiceAccount config/rbac, config/certs/self-signed-secret and config/certs/ca-injection bind: kube-apiserver
 /// trusts the hub with no certificate handed to it, and keeps trusting it across a renewal.
 /// </summary>
 public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsyncLifetime
@@ -39,7 +39,8 @@ public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsy
     {
         await ControlPlane.EnsureNamespaceAsync("kagent-system");
         await OnboardingFixture.KubectlApplyAsync(ControlPlane, "config/rbac");
-        await OnboardingFixture.KubectlApplyAsync(ControlPlane, "config/certs/self-signed/rbac.yaml");
+        await OnboardingFixture.KubectlApplyAsync(ControlPlane, "config/certs/self-signed-secret");
+        await OnboardingFixture.KubectlApplyAsync(ControlPlane, "config/certs/ca-injection");
         var port = FreePort.Next();
         await ControlPlane.Admin.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(
             WebhookConfigurations.Onboarding(WebhookConfigurations.ViaUrl($"https://127.0.0.1:{port}", null)));
@@ -82,9 +83,9 @@ public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsy
             foreach (var line in Encoding.UTF8.GetString(renewed.Data[key]).Split('\n').Where(l => l.Length > 20 && !l.StartsWith("-----"))) Assert.DoesNotContain(line, log);
         }
 
-        // Every permission config/certs/self-signed gives the hub was used (kube-apiserver's audit log of the hub).
+        // Every permission the certificate RBAC gives the hub was used (kube-apiserver's audit log of the hub).
         hub.Dispose();
-        var given = await RbacCoverage.GivenToServiceAccountAsync(ControlPlane.Admin, "kagent-system", "kagent-hub", "config/certs/self-signed/rbac.yaml");
+        var given = await RbacCoverage.GivenToServiceAccountAsync(ControlPlane.Admin, "kagent-system", "kagent-hub", "config/certs/self-signed-secret/rbac.yaml", "config/certs/ca-injection/rbac.yaml");
         var (report, problems) = RbacCoverage.Check(given, AuditLog.Read(ControlPlane.Server.AuditLogPath).Where(r => r.User == Identities.Hub).ToList(), []);
         foreach (var line in report) output.WriteLine(line);
         Assert.True(problems.Count == 0, string.Join("; ", problems));
@@ -106,7 +107,7 @@ public sealed class SelfSignedCertificatesTests(ITestOutputHelper output) : IAsy
     {
         var configuration = await ControlPlane.Admin.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(WebhookConfigurations.Name);
         var webhooks = configuration.Webhooks.Select(w => Encoding.UTF8.GetString(w.ClientConfig.CaBundle ?? [])).Distinct().Single();
-        var apiService = await ControlPlane.Admin.ApiregistrationV1.ReadAPIServiceAsync(SelfSignedCertificates.ApiServiceName);
+        var apiService = await ControlPlane.Admin.ApiregistrationV1.ReadAPIServiceAsync(CaBundleInjector.ApiServiceName);
         return (webhooks, Encoding.UTF8.GetString(apiService.Spec.CaBundle ?? []));
     }
 

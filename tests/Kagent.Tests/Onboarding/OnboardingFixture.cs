@@ -78,7 +78,7 @@ public sealed class OnboardingFixture : IAsyncLifetime
         HubMetricsPort = FreePort.Next();
         _hubArguments =
         [
-            "hub", "--kubeconfig", hubKubeconfig, "--bind-address", "127.0.0.1", "--secure-port", port.ToString(),
+            "hub", "--karmada-kubeconfig", hubKubeconfig, "--bind-address", "127.0.0.1", "--secure-port", port.ToString(),
             "--tls-cert-file", Path.Combine(dir, "hub.crt"), "--tls-private-key-file", Path.Combine(dir, "hub.key"),
             "--metrics-bind-address", $"127.0.0.1:{HubMetricsPort}", "--health-probe-bind-address", "0", "--log-format", "text",
         ];

@@ -6,7 +6,6 @@ using k8s.Autorest;
 using k8s.Models;
 using Kagent.Hosting;
 using Kagent.Kube;
-using Kagent.Onboarding;
 using Kagent.Operator.Client;
 
 namespace Kagent.Hub.Certificates;
@@ -20,11 +19,9 @@ namespace Kagent.Hub.Certificates;
 public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertificateOptions options, TimeProvider time, ILogger<SelfSignedCertificates> logger)
     : BackgroundService, IServingCertificate, IHostedLifecycleService
 {
-    public const string ApiServiceName = "v1alpha1.kagent.io";
-
+    private readonly CaBundleInjector _injector = new(client, logger);
     private X509Certificate2? _current;
     private string? _servedPem;
-    private readonly HashSet<string> _missingTargets = [];
 
     public X509Certificate2 Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("the self-signed serving certificate is not loaded yet");
 
@@ -43,7 +40,7 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
             logger.ServingSelfSigned(options.SecretNamespace, options.SecretName, certificate.NotAfter.ToUniversalTime());
         }
 
-        await InjectAsync(Encoding.UTF8.GetBytes(set.TrustBundle), cancellationToken);
+        await _injector.InjectAsync(Encoding.UTF8.GetBytes(set.TrustBundle), cancellationToken);
     }
 
     /// <summary>
@@ -142,44 +139,4 @@ public sealed class SelfSignedCertificates(KubeClient client, SelfSignedCertific
 
     private Task<V1Secret?> ReadSecretAsync(CancellationToken cancellationToken) =>
         KubeCalls.OrNullIfMissingAsync(() => client.CoreV1.ReadNamespacedSecretAsync(options.SecretName, options.SecretNamespace, cancellationToken: cancellationToken));
-
-    /// <summary>Sets the bundle as caBundle of every onboarding webhook and of the APIService, where it differs.</summary>
-    private async Task InjectAsync(byte[] bundle, CancellationToken cancellationToken)
-    {
-        await InjectOneAsync($"ValidatingWebhookConfiguration {WebhookConfigurations.Name}", async () =>
-        {
-            var configuration = await client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(WebhookConfigurations.Name, cancellationToken: cancellationToken);
-            var stale = configuration.Webhooks?.Where(w => w.ClientConfig.CaBundle is not { } ca || !ca.SequenceEqual(bundle)).ToList() ?? [];
-            if (stale.Count == 0) return false;
-            foreach (var webhook in stale) webhook.ClientConfig.CaBundle = bundle;
-            await client.AdmissionregistrationV1.ReplaceValidatingWebhookConfigurationAsync(configuration, WebhookConfigurations.Name, cancellationToken: cancellationToken);
-            return true;
-        });
-        await InjectOneAsync($"APIService {ApiServiceName}", async () =>
-        {
-            var apiService = await client.ApiregistrationV1.ReadAPIServiceAsync(ApiServiceName, cancellationToken: cancellationToken);
-            if (apiService.Spec.CaBundle is { } ca && ca.SequenceEqual(bundle)) return false;
-            apiService.Spec.CaBundle = bundle;
-            await client.ApiregistrationV1.ReplaceAPIServiceAsync(apiService, ApiServiceName, cancellationToken: cancellationToken);
-            return true;
-        });
-    }
-
-    private async Task InjectOneAsync(string target, Func<Task<bool>> inject)
-    {
-        try
-        {
-            if (await inject()) logger.CaBundleInjected(target);
-            _missingTargets.Remove(target);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Not applied yet (or deliberately left out); checked again on the next round.
-            if (_missingTargets.Add(target)) logger.CaBundleTargetMissing(target);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-            // Changed meanwhile (another replica injected); checked again on the next round.
-        }
-    }
 }
