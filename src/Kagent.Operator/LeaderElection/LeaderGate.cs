@@ -1,5 +1,5 @@
-using k8s;
 using Kagent.Operator.Cache;
+using Kagent.Operator.Client;
 using Kagent.Operator.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -9,10 +9,10 @@ namespace Kagent.Operator.LeaderElection;
 /// Runs work only while this replica holds the Lease, with client-go's timing: campaigns every retry period,
 /// renews every retry period (<see cref="LeaseLock"/>), and gives up when no renewal succeeded within the renew
 /// deadline. Losing the lease cancels the work at once; the replica then campaigns again. A leader that is stopped
-/// (SIGTERM in a rolling update) first stops its work, then releases the Lease, so that the next replica takes over
-/// at its next attempt rather than after the lease duration.
+/// (SIGTERM in a rolling update) first stops its work, then releases the Lease; a standby watches the Lease
+/// (<see cref="LeaseReleaseWatch"/>) and takes over the moment it is released rather than after the lease duration.
 /// </summary>
-public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions options, ILogger logger, TimeProvider? clock = null)
+public sealed class LeaderGate(KubeClient client, OperatorLeaderElectionOptions options, ILogger logger, TimeProvider? clock = null)
 {
     private readonly TimeProvider _time = clock ?? TimeProvider.System;
     private volatile bool _leading;
@@ -74,41 +74,57 @@ public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions
     }
 
     /// <summary>
-    /// Tries every retry period until this replica holds the Lease; false when cancelled. While the API server
-    /// cannot be reached, attempts back off (up to four retry periods) and only the first failure of a streak is a
-    /// warning: an outage of minutes costs a few log lines, not one every retry period.
+    /// Tries every retry period until this replica holds the Lease, and at once when a watch of it sees the holder
+    /// release it; false when cancelled. While the API server cannot be reached, attempts back off (up to four
+    /// retry periods) and only the first failure of a streak is a warning: an outage of minutes costs a few log
+    /// lines, not one every retry period.
     /// </summary>
     private async Task<bool> CampaignAsync(LeaseLock lease, CancellationToken cancellationToken)
     {
         var backoff = new Backoff(options.RetryPeriod, options.RetryPeriod * 4);
         var failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        LeaseReleaseWatch? releases = null;
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                if (await lease.TryAcquireOrRenewAsync(cancellationToken))
+                var released = releases?.Arm();
+                try
                 {
-                    if (failures > 0) logger.LeaderElectionRecovered(options.LeaseName, failures);
-                    return true;
+                    if (await lease.TryAcquireOrRenewAsync(cancellationToken))
+                    {
+                        if (failures > 0) logger.LeaderElectionRecovered(options.LeaseName, failures);
+                        return true;
+                    }
+
+                    // Another replica holds it: from now on, watch for its release.
+                    failures = 0;
+                    backoff.Reset();
+                    if (releases is null)
+                    {
+                        releases = new LeaseReleaseWatch(client, options, logger, cancellationToken);
+                        released = releases.Arm();
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+                catch (Exception e)
+                {
+                    if (failures++ == 0) logger.LeaderElectionFailed(e, options.LeaseName);
+                    else logger.LeaderElectionFailedAgain(e, options.LeaseName, failures);
                 }
 
-                failures = 0;
-                backoff.Reset();
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-            catch (Exception e)
-            {
-                if (failures++ == 0) logger.LeaderElectionFailed(e, options.LeaseName);
-                else logger.LeaderElectionFailedAgain(e, options.LeaseName, failures);
+                if (!await DelayAsync(failures > 0 ? backoff.Next() : Jittered(options.RetryPeriod), released, cancellationToken)) return false;
             }
 
-            if (!await DelayAsync(failures > 0 ? backoff.Next() : Jittered(options.RetryPeriod), cancellationToken)) return false;
+            return false;
         }
-
-        return false;
+        finally
+        {
+            if (releases is not null) await releases.DisposeAsync();
+        }
     }
 
     /// <summary>Renews every retry period; returns when another replica holds the Lease, or no renewal succeeded within the renew deadline.</summary>
@@ -153,5 +169,17 @@ public sealed class LeaderGate(IKubernetes client, OperatorLeaderElectionOptions
         {
             return false;
         }
+    }
+
+    /// <summary>Waits for the delay or, sooner, for <paramref name="wake"/>; false when cancelled.</summary>
+    private async Task<bool> DelayAsync(TimeSpan delay, Task? wake, CancellationToken cancellationToken)
+    {
+        if (wake is null) return await DelayAsync(delay, cancellationToken);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delayed = DelayAsync(delay, waiting.Token);
+        await Task.WhenAny(delayed, wake);
+        await waiting.CancelAsync();
+        await delayed;
+        return !cancellationToken.IsCancellationRequested;
     }
 }

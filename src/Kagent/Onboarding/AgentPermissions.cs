@@ -11,8 +11,8 @@ namespace Kagent.Onboarding;
 /// What one agent may write, and nothing of another cluster's: RBAC cannot say "its own object" to a group, so the
 /// hub gives each registered cluster's agent (user system:kagent:agent:&lt;cluster&gt;) a ClusterRole and Roles named
 /// kagent-agent:&lt;cluster&gt;: patch and delete its ClusterRegistration, update its Cluster's status, update its
-/// heartbeat Lease (karmada-cluster) and its replicas' leader-election Lease (karmada-system, where the hub's and
-/// Karmada's own leader Leases are, which agents therefore cannot take over); and, bound in its execution namespace
+/// heartbeat Lease (karmada-cluster) and update and watch its replicas' leader-election Lease (karmada-system, where
+/// the hub's and Karmada's own leader Leases are, which agents therefore cannot take over or watch); and, bound in its execution namespace
 /// karmada-es-&lt;cluster&gt; only (created if Karmada has not yet), the shared ClusterRole kagent-agent-work for its Works. The group role
 /// (config/rbac/agent_role.yaml) keeps only reads and creates, which RBAC cannot
 /// narrow by name (and admission checks the registration's name). Removed on deregistration.
@@ -42,10 +42,10 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
             b => b.Subjects, (existing, desired) => existing.Subjects = desired.Subjects,
             b => rbac.CreateClusterRoleBindingAsync(b, cancellationToken: cancellationToken),
             b => rbac.ReplaceClusterRoleBindingAsync(b, name, cancellationToken: cancellationToken));
-        foreach (var (ns, lease) in Leases(cluster))
+        foreach (var (ns, lease, verbs) in Leases(cluster))
         {
             await UpsertAsync(() => rbac.ReadNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken),
-                new V1Role { Metadata = Meta(cluster, ns), Rules = [LeaseUpdate(lease)] },
+                new V1Role { Metadata = Meta(cluster, ns), Rules = [LeaseRule(lease, verbs)] },
                 r => r.Rules, (existing, desired) => existing.Rules = desired.Rules,
                 r => rbac.CreateNamespacedRoleAsync(r, ns, cancellationToken: cancellationToken),
                 r => rbac.ReplaceNamespacedRoleAsync(r, name, ns, cancellationToken: cancellationToken));
@@ -92,7 +92,7 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
         var name = NameFor(cluster);
         await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteClusterRoleBindingAsync(name, cancellationToken: cancellationToken));
         await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteClusterRoleAsync(name, cancellationToken: cancellationToken));
-        foreach (var (ns, _) in Leases(cluster))
+        foreach (var (ns, _, _) in Leases(cluster))
         {
             await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken));
             await KubeCalls.IgnoreMissingAsync(() => rbac.DeleteNamespacedRoleAsync(name, ns, cancellationToken: cancellationToken));
@@ -107,15 +107,18 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
         new() { ApiGroups = [KarmadaConstants.ClusterGroup], Resources = ["clusters/status"], ResourceNames = [cluster], Verbs = ["update"] },
     ];
 
-    /// <summary>The Leases an agent renews: its heartbeat, and its replicas' leader election (karmada-agent's namespace).</summary>
-    private static (string Namespace, string Lease)[] Leases(string cluster) =>
+    /// <summary>
+    /// The Leases an agent renews: its heartbeat, and its replicas' leader election (karmada-agent's namespace),
+    /// which a standby replica also watches (by name) to take over the moment the leader releases it.
+    /// </summary>
+    private static (string Namespace, string Lease, List<string> Verbs)[] Leases(string cluster) =>
     [
-        (KarmadaConstants.ClusterNamespace, cluster),
-        (KarmadaConstants.SystemNamespace, OnboardingConstants.AgentLeaderLeaseFor(cluster)),
+        (KarmadaConstants.ClusterNamespace, cluster, ["update"]),
+        (KarmadaConstants.SystemNamespace, OnboardingConstants.AgentLeaderLeaseFor(cluster), ["update", "list", "watch"]),
     ];
 
-    private static V1PolicyRule LeaseUpdate(string lease) =>
-        new() { ApiGroups = ["coordination.k8s.io"], Resources = ["leases"], ResourceNames = [lease], Verbs = ["update"] };
+    private static V1PolicyRule LeaseRule(string lease, List<string> verbs) =>
+        new() { ApiGroups = ["coordination.k8s.io"], Resources = ["leases"], ResourceNames = [lease], Verbs = verbs };
 
     private static V1ObjectMeta Meta(string cluster, string? ns) => new()
     {

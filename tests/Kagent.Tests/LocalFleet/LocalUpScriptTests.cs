@@ -64,6 +64,10 @@ public sealed class LocalUpScriptTests
                 Assert.True(File.Exists(Path.Combine(dir, "logs", log)), $"missing log {log}");
             }
 
+            // The hub's two-part install: the host part accepted by the host cluster, the bridge in the control plane.
+            Assert.Contains("deployment.apps/kagent-hub created (server dry run)", await File.ReadAllTextAsync(Path.Combine(dir, "logs", "host-cluster-dry-run.log")));
+            Assert.Equal("ExternalName", (await karmada.CoreV1.ReadNamespacedServiceAsync("kagent-hub", "kagent-system")).Spec.Type);
+
             // The quickstart: a third member asks to join, waits for approval, registers, and leaves again.
             var added = await RunScriptAsync(Path.Combine(root, "hack/local-member.sh"), environment, TimeSpan.FromMinutes(2), "member3", "1");
             Assert.True(added.ExitCode == 0, $"local-member.sh failed:\n{added.Output}");
@@ -80,7 +84,8 @@ public sealed class LocalUpScriptTests
             Assert.Null(await new Kagent.Operator.Client.EntityClient<Kagent.Api.Karmada.Cluster>(karmada).GetAsync("member3"));
 
             var pids = File.ReadAllLines(Path.Combine(dir, "pids")).Select(l => int.Parse(l.Split(' ')[0])).ToList();
-            Assert.Equal(12, pids.Count);
+            // etcd and kube-apiserver for the control plane, the host cluster and three members; the hub; three agents.
+            Assert.Equal(14, pids.Count);
 
             var down = await RunScriptAsync(Path.Combine(root, "hack/local-down.sh"), environment, TimeSpan.FromMinutes(1));
             Assert.Equal(0, down.ExitCode);

@@ -91,6 +91,8 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
         var ownLeader = await agent.CoordinationV1.ReadNamespacedLeaseAsync(OnboardingConstants.AgentLeaderLeaseFor(Own), KarmadaConstants.SystemNamespace);
         ownLeader.Spec.RenewTime = DateTime.UtcNow;
         await agent.CoordinationV1.ReplaceNamespacedLeaseAsync(ownLeader, ownLeader.Metadata.Name, KarmadaConstants.SystemNamespace);
+        var watchable = await agent.CoordinationV1.ListNamespacedLeaseAsync(KarmadaConstants.SystemNamespace, fieldSelector: $"metadata.name={ownLeader.Metadata.Name}");
+        Assert.Equal(ownLeader.Metadata.Name, Assert.Single(watchable.Items).Metadata.Name);
 
         // Another cluster's, or anything else: denied.
         var other = (await clusters.GetAsync(Other))!;
@@ -110,6 +112,8 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
             ("delete another cluster's Lease", () => agent.CoordinationV1.DeleteNamespacedLeaseAsync(Other, KarmadaConstants.ClusterNamespace)),
             ("delete its own Lease", () => agent.CoordinationV1.DeleteNamespacedLeaseAsync(Own, KarmadaConstants.ClusterNamespace)),
             ("take over another agent's leader election", () => agent.CoordinationV1.ReplaceNamespacedLeaseAsync(otherLeader, otherLeader.Metadata.Name, KarmadaConstants.SystemNamespace)),
+            ("list another agent's leader election", () => agent.CoordinationV1.ListNamespacedLeaseAsync(KarmadaConstants.SystemNamespace, fieldSelector: $"metadata.name={otherLeader.Metadata.Name}")),
+            ("list every leader election", () => agent.CoordinationV1.ListNamespacedLeaseAsync(KarmadaConstants.SystemNamespace)),
             ("take over the hub's leader election", () => agent.CoordinationV1.ReplaceNamespacedLeaseAsync(hubLeader, "kagent-hub", KarmadaConstants.SystemNamespace)),
             ("create a Cluster", () => clusters.CreateAsync(new Cluster { Metadata = new V1ObjectMeta { Name = "perm-new" }, Spec = new ClusterSpec { SyncMode = "Pull" } })),
             ("delete its own Cluster", () => agent.CustomObjects.DeleteClusterCustomObjectAsync(KarmadaConstants.ClusterGroup, KarmadaConstants.ClusterVersion, "clusters", Own)),

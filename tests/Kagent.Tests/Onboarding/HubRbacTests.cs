@@ -83,6 +83,8 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         var rbac = Admin.RbacAuthorizationV1;
         var name = AgentPermissions.NameFor(Name);
         var intruder = new Rbacv1Subject { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = "intruder" };
+        var grantedVerbs = new Dictionary<string, int>();
+        foreach (var ns in Namespaces) grantedVerbs[ns] = (await rbac.ReadNamespacedRoleAsync(name, ns)).Rules[0].Verbs.Count;
         var clusterRole = await rbac.ReadClusterRoleAsync(name);
         clusterRole.Rules[0].Verbs.Add("update");
         await rbac.ReplaceClusterRoleAsync(clusterRole, name);
@@ -110,7 +112,7 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         async Task<bool> RestoredAsync(string ns) =>
-            (await rbac.ReadNamespacedRoleAsync(name, ns)).Rules[0].Verbs.Count == 1 && (await rbac.ReadNamespacedRoleBindingAsync(name, ns)).Subjects.Count == 1;
+            (await rbac.ReadNamespacedRoleAsync(name, ns)).Rules[0].Verbs.Count == grantedVerbs[ns] && (await rbac.ReadNamespacedRoleBindingAsync(name, ns)).Subjects.Count == 1;
         await Eventually.TrueAsync(async () => (await rbac.ReadClusterRoleAsync(name)).Rules[0].Verbs.Count == 2
                                               && (await rbac.ReadClusterRoleBindingAsync(name)).Subjects.Count == 1
                                               && await RestoredAsync(KarmadaConstants.ClusterNamespace) && await RestoredAsync(KarmadaConstants.SystemNamespace),
