@@ -1,3 +1,4 @@
+using Kagent.Api.ClusterInventory;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
 
@@ -12,4 +13,7 @@ public static class ApiTypes
     /// <summary>Karmada's kinds the agent uses, as CRDs for the stand-in control plane (tests, the local fleet): Cluster (which a real
     /// control plane serves from karmada-aggregated-apiserver), Work and ResourceInterpreterCustomization.</summary>
     public static IReadOnlyList<Type> KarmadaCrds { get; } = [typeof(Cluster), typeof(Work), typeof(ResourceInterpreterCustomization)];
+
+    /// <summary>SIG-Multicluster's ClusterProfile, which the hub publishes; committed under config/crd/cluster-inventory.</summary>
+    public static IReadOnlyList<Type> ClusterInventoryCrds { get; } = [typeof(ClusterProfile)];
 }

@@ -19,4 +19,10 @@ public sealed record ControllerOptions
     public Queue.WorkQueueOptions Queue { get; init; } = new();
 
     public Cache.ResourceWatcherOptions Watch { get; init; } = new();
+
+    /// <summary>
+    /// A Func&lt;TEntity, TEntity&gt; the cache applies to each object; null drops managedFields. The process shares one
+    /// cache per resource, so this must be the transform its other readers use.
+    /// </summary>
+    public Delegate? Transform { get; init; }
 }

@@ -32,7 +32,8 @@ internal sealed class ControllerRunner<TEntity, TController>(
     {
         using var queue = new WorkQueue<string>(options.Queue with { Name = options.Queue.Name ?? Entity.Kind.ToLowerInvariant() });
         var watcher = caches.For<TEntity>(client, ResourcePath.For<TEntity>(options.Namespace),
-            options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector });
+            options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector },
+            options.Transform is null ? null : options.Transform as Func<TEntity, TEntity> ?? throw new InvalidOperationException($"{Name}: the transform is not a Func<{typeof(TEntity).Name}, {typeof(TEntity).Name}>"));
         using var watched = watcher.Subscribe(change => OnChange(change, queue));
         using var triggered = services.GetService<ControllerTrigger<TEntity>>()?.Subscribe(key =>
         {

@@ -194,6 +194,7 @@ public static class CrdGenerator
         type = Nullable.GetUnderlyingType(type) ?? type;
 
         if (type == typeof(string)) return new V1JSONSchemaProps { Type = "string" };
+        if (type == typeof(byte[])) return new V1JSONSchemaProps { Type = "string", Format = "byte" };
         if (type == typeof(bool)) return new V1JSONSchemaProps { Type = "boolean" };
         if (type == typeof(int) || type == typeof(short) || type == typeof(byte) || type == typeof(uint) || type == typeof(ushort))
             return new V1JSONSchemaProps { Type = "integer", Format = "int32" };

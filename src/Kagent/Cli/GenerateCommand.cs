@@ -17,11 +17,17 @@ internal static class GenerateCommand
             Description = "Folder of Karmada's Cluster, Work and ResourceInterpreterCustomization as CRDs (for stand-in control planes, such as the local fleet).",
             DefaultValueFactory = _ => "config/crd/karmada",
         };
+        var inventoryOutput = new Option<string>("--cluster-inventory-output")
+        {
+            Description = "Folder of SIG-Multicluster's ClusterProfile CRD, which the hub publishes.",
+            DefaultValueFactory = _ => "config/crd/cluster-inventory",
+        };
         var webhookOutput = new Option<string>("--webhook-output") { Description = "Folder of the ValidatingWebhookConfiguration.", DefaultValueFactory = _ => "config/webhook" };
-        var crds = new Command("manifests", "Write the CRDs generated from Kagent's C# types and the onboarding webhook configuration.") { output, karmadaOutput, webhookOutput };
+        var crds = new Command("manifests", "Write the CRDs generated from Kagent's C# types and the onboarding webhook configuration.") { output, karmadaOutput, inventoryOutput, webhookOutput };
         crds.SetAction(result =>
         {
-            foreach (var (folder, file) in Files(FromRoot(result.GetValue(output)!), FromRoot(result.GetValue(karmadaOutput)!), FromRoot(result.GetValue(webhookOutput)!)))
+            foreach (var (folder, file) in Files(FromRoot(result.GetValue(output)!), FromRoot(result.GetValue(karmadaOutput)!),
+                         FromRoot(result.GetValue(inventoryOutput)!), FromRoot(result.GetValue(webhookOutput)!)))
             {
                 Directory.CreateDirectory(folder);
                 File.WriteAllText(Path.Combine(folder, file.Name), file.Yaml);
@@ -60,9 +66,10 @@ internal static class GenerateCommand
     }
 
     /// <summary>Every generated CRD file and the folder it belongs in.</summary>
-    public static IEnumerable<(string Folder, CrdFile File)> Files(string kagentFolder, string karmadaFolder, string webhookFolder) =>
+    public static IEnumerable<(string Folder, CrdFile File)> Files(string kagentFolder, string karmadaFolder, string inventoryFolder, string webhookFolder) =>
         ApiTypes.KagentCrds.Select(t => (kagentFolder, Render(t)))
             .Concat(ApiTypes.KarmadaCrds.Select(t => (karmadaFolder, Render(t))))
+            .Concat(ApiTypes.ClusterInventoryCrds.Select(t => (inventoryFolder, Render(t))))
             .Append((webhookFolder, new CrdFile("manifests.yaml", KubernetesYaml.Serialize(
                 Onboarding.WebhookConfigurations.Onboarding(Onboarding.WebhookConfigurations.ViaService("kagent-system", "kagent-hub")))
                 .TrimEnd() + "\n")));

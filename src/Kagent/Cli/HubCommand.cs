@@ -10,6 +10,8 @@ internal sealed class HubCommand
     /// <summary>The self-signed certificate options' defaults, which the flags show.</summary>
     private static readonly Hub.Certificates.SelfSignedCertificateOptions SelfSigned = new();
 
+    private static readonly Inventory.ClusterProfileOptions ProfileDefaults = new();
+
     private readonly Option<string> _karmadaKubeconfig = Flag.Of("--karmada-kubeconfig", "", "Path to karmada-apiserver's kubeconfig (in a host-cluster install, the mounted Secret kagent-hub-config); empty means --kubeconfig.");
     private readonly Option<string> _karmadaContext = Flag.Of("--karmada-context", "", "Context in --karmada-kubeconfig; empty means its current context.");
     private readonly Option<string> _kubeconfig = Flag.Of("--kubeconfig", "", "Path to the kubeconfig of the cluster the hub runs in, used for karmada-apiserver when --karmada-kubeconfig is empty (the hub and the control plane in one cluster); empty means $KUBECONFIG, else in-cluster configuration.");
@@ -29,12 +31,14 @@ internal sealed class HubCommand
     private readonly Option<string> _requestHeaderUsers = Flag.Of("--requestheader-username-headers", string.Join(',', RequestHeaderSettings.DefaultUsernameHeaders), "Comma-separated headers that carry the user name. Only with --requestheader-client-ca-file.");
     private readonly Option<string> _requestHeaderGroups = Flag.Of("--requestheader-group-headers", string.Join(',', RequestHeaderSettings.DefaultGroupHeaders), "Comma-separated headers that carry the groups. Only with --requestheader-client-ca-file.");
     private readonly Option<string> _requestHeaderExtra = Flag.Of("--requestheader-extra-headers-prefix", string.Join(',', RequestHeaderSettings.DefaultExtraHeaderPrefixes), "Comma-separated header prefixes of extra user attributes. Only with --requestheader-client-ca-file.");
+    private readonly Option<string> _profileNamespace = Flag.Of("--cluster-profile-namespace", ProfileDefaults.Namespace!, "Namespace in karmada-apiserver where a SIG-Multicluster ClusterProfile is published for every Karmada Cluster (the inventory multicluster tools read); empty turns publishing off. The hub needs RBAC there (config/rbac grants kagent-system).");
+    private readonly Option<string> _clusterManager = Flag.Of("--cluster-manager-name", ProfileDefaults.ClusterManager, "spec.clusterManager.name and x-k8s.io/cluster-manager label of the published ClusterProfiles; a profile of another manager is left alone.");
     private readonly CommonFlags _common = new(HubOptions.DefaultMetricsBindAddress, HubOptions.DefaultHealthProbeBindAddress);
 
     public Command Build(Func<HubOptions, CancellationToken, Task<int>> run)
     {
         var command = new Command("hub", "Run in the Karmada control plane: the kagent.io API (onboarding admission, registration controllers, the clusterhealths aggregated API).");
-        foreach (var option in new Option[] { _karmadaKubeconfig, _karmadaContext, _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _caBundleFile, _selfSigned, _selfSignedSecret, _selfSignedService, _selfSignedHosts, _selfSignedValidity, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra }.Concat(_common.All)) command.Add(option);
+        foreach (var option in new Option[] { _karmadaKubeconfig, _karmadaContext, _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _caBundleFile, _selfSigned, _selfSignedSecret, _selfSignedService, _selfSignedHosts, _selfSignedValidity, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra, _profileNamespace, _clusterManager }.Concat(_common.All)) command.Add(option);
         command.SetAction((result, ct) => CommandRunner.RunAsync(() => Bind(result), run, ct));
         return command;
     }
@@ -44,6 +48,7 @@ internal sealed class HubCommand
         ControlPlane = BindControlPlane(result),
         Secure = BindSecure(result),
         Aggregation = new AggregationOptions { RequestHeader = BindRequestHeader(result) },
+        ClusterProfiles = BindClusterProfiles(result),
         Common = _common.Bind(result),
     };
 
@@ -54,6 +59,16 @@ internal sealed class HubCommand
         if (Flag.Optional(_karmadaContext, result) is not null)
             throw new ConfigurationException(_karmadaContext.Name, "needs --karmada-kubeconfig; with --kubeconfig use --context");
         return new KubeconfigSource(_kubeconfig.Name, Flag.Optional(_kubeconfig, result), Flag.Optional(_context, result));
+    }
+
+    private Inventory.ClusterProfileOptions BindClusterProfiles(ParseResult result)
+    {
+        var ns = Flag.Optional(_profileNamespace, result);
+        if (ns is not null && FlagValues.Dns1123LabelProblem(ns, 63) is { } problem) throw new ConfigurationException(_profileNamespace.Name, $"'{ns}' {problem}");
+        var manager = result.GetValue(_clusterManager) ?? "";
+        if (!System.Text.RegularExpressions.Regex.IsMatch(manager, "^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"))
+            throw new ConfigurationException(_clusterManager.Name, $"'{manager}' is not a label value (1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+        return ProfileDefaults with { Namespace = ns, ClusterManager = manager };
     }
 
     private RequestHeaderSettings? BindRequestHeader(ParseResult result)

@@ -21,6 +21,9 @@ public sealed record HubOptions
 
     public AggregationOptions Aggregation { get; init; } = new();
 
+    /// <summary>SIG-Multicluster ClusterProfiles published for every Karmada Cluster.</summary>
+    public Inventory.ClusterProfileOptions ClusterProfiles { get; init; } = new();
+
     public required CommonOptions Common { get; init; }
 }
 

@@ -30,6 +30,15 @@ internal static partial class HubLog
     [LoggerMessage(3016, LogLevel.Warning, "Could not inject the CA bundle of {File}; retrying")]
     public static partial void CaBundleFileInjectionFailed(this ILogger logger, Exception error, string file);
 
+    [LoggerMessage(3040, LogLevel.Information, "Published ClusterProfile {Namespace}/{Name}")]
+    public static partial void ProfileCreated(this ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(3041, LogLevel.Information, "Deleted ClusterProfile {Namespace}/{Name}: its Karmada Cluster is gone")]
+    public static partial void ProfileDeleted(this ILogger logger, string @namespace, string name);
+
+    [LoggerMessage(3042, LogLevel.Debug, "ClusterProfile {Namespace}/{Name} belongs to cluster manager '{Manager}'; left alone")]
+    public static partial void ProfileOwnedByOther(this ILogger logger, string @namespace, string name, string manager);
+
     [LoggerMessage(3020, LogLevel.Information, "A watch of clusterhealths fell behind and was ended; its client lists again")]
     public static partial void WatchFellBehind(this ILogger logger);
 

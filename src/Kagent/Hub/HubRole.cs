@@ -1,10 +1,13 @@
 using Kagent.Aggregation;
 using Kagent.Aggregation.Health;
+using Kagent.Api.Karmada;
 using Kagent.Configuration;
 using Kagent.Hosting;
 using Kagent.Hub.Certificates;
+using Kagent.Inventory;
 using Kagent.Kube;
 using Kagent.Onboarding;
+using Kagent.Operator.Controllers;
 
 namespace Kagent.Hub;
 
@@ -21,6 +24,16 @@ public static class HubRole
         {
             services.AddSingleton(options);
             var operatorBuilder = services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection).AddOnboarding();
+            if (options.ClusterProfiles.Namespace is not null)
+            {
+                services.AddSingleton(options.ClusterProfiles);
+                operatorBuilder.AddController<ClusterProfilePublisher, Cluster>(new ControllerOptions
+                {
+                    ReconcileOnStatusChange = true,
+                    Transform = new Func<Cluster, Cluster>(HubCaches.ClusterWithoutBulk),
+                });
+            }
+
             if (options.Secure?.SelfSigned is { } selfSigned)
             {
                 services.AddSingleton(sp => new SelfSignedCertificates(karmada.Client, selfSigned, TimeProvider.System, sp.GetRequiredService<ILogger<SelfSignedCertificates>>()));

@@ -23,7 +23,7 @@ public sealed class ControlPlane : TestCluster
         {
             await controlPlane.EnsureNamespaceAsync(KarmadaConstants.SystemNamespace, cancellationToken);
             await controlPlane.EnsureNamespaceAsync(KarmadaConstants.ClusterNamespace, cancellationToken);
-            await InstallCrdsAsync(controlPlane.Admin, ApiTypes.KarmadaCrds.Concat(ApiTypes.KagentCrds), cancellationToken);
+            await InstallCrdsAsync(controlPlane.Admin, ApiTypes.KarmadaCrds.Concat(ApiTypes.KagentCrds).Concat(ApiTypes.ClusterInventoryCrds), cancellationToken);
         }, cancellationToken);
 
     /// <summary>

@@ -11,7 +11,7 @@ public sealed class CrdGeneratorTests
     {
         var root = RepositoryRoot.Find();
         var stale = new List<string>();
-        foreach (var (folder, file) in GenerateCommand.Files(Path.Combine(root, "config/crd/bases"), Path.Combine(root, "config/crd/karmada"), Path.Combine(root, "config/webhook")))
+        foreach (var (folder, file) in GenerateCommand.Files(Path.Combine(root, "config/crd/bases"), Path.Combine(root, "config/crd/karmada"), Path.Combine(root, "config/crd/cluster-inventory"), Path.Combine(root, "config/webhook")))
         {
             var path = Path.Combine(folder, file.Name);
             if (!File.Exists(path) || File.ReadAllText(path) != file.Yaml) stale.Add(Path.GetRelativePath(root, path));

@@ -36,7 +36,7 @@ public sealed class ClusterHealthMonitor : BackgroundService
         _store = store;
         _time = time;
         _logger = logger;
-        _clusters = caches.For<Cluster>(client, ResourcePath.For<Cluster>(), transform: WithoutBulk);
+        _clusters = caches.For<Cluster>(client, ResourcePath.For<Cluster>(), transform: Hub.HubCaches.ClusterWithoutBulk);
         _leases = caches.For<V1Lease>(client, new ResourcePath("coordination.k8s.io", "v1", "leases", KarmadaConstants.ClusterNamespace));
         _registrations = caches.For<ClusterRegistration>(client, ResourcePath.For<ClusterRegistration>());
         _clusters.Subscribe(change => Recompute(change.Object.Metadata.Name));
@@ -160,13 +160,4 @@ public sealed class ClusterHealthMonitor : BackgroundService
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? (a < TimeSpan.Zero ? TimeSpan.Zero : a) : b;
-
-    /// <summary>API enablements are the bulk of a Cluster and no part of its health.</summary>
-    private static Cluster WithoutBulk(Cluster cluster)
-    {
-        cluster.Status.ApiEnablements = null;
-        cluster.Metadata.ManagedFields = null;
-        cluster.Metadata.Annotations = null;
-        return cluster;
-    }
 }

@@ -1,0 +1,74 @@
+using System.Net;
+using k8s.Autorest;
+using Kagent.Api.ClusterInventory;
+using Kagent.Api.Karmada;
+using Kagent.Hub;
+using Kagent.Kube;
+using Kagent.Operator.Client;
+using Kagent.Operator.Controllers;
+using Kagent.Operator.Events;
+
+namespace Kagent.Inventory;
+
+/// <summary>
+/// Publishes one SIG-Multicluster ClusterProfile per Karmada Cluster in the inventory namespace, so that tools
+/// that discover clusters through the cluster inventory API see Karmada's fleet: created with the cluster manager's
+/// name, its status kept current from the Cluster (<see cref="ClusterProfiles"/>), written only on change, and
+/// deleted with the Cluster. A profile of the same name that another cluster manager owns is left alone and reported.
+/// </summary>
+public sealed class ClusterProfilePublisher(
+    [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
+    ClusterProfileOptions options,
+    EventRecorder events,
+    TimeProvider time,
+    ILogger<ClusterProfilePublisher> logger) : IEntityController<Cluster>
+{
+    private readonly EntityClient<ClusterProfile> _profiles = new(client);
+
+    private string Namespace => options.Namespace ?? throw new InvalidOperationException("ClusterProfile publishing is off");
+
+    public async Task<ReconciliationResult<Cluster>> ReconcileAsync(Cluster cluster, CancellationToken cancellationToken)
+    {
+        var name = cluster.Metadata.Name;
+        var profile = await _profiles.GetAsync(name, Namespace, cancellationToken);
+        if (profile is null)
+        {
+            try
+            {
+                profile = await _profiles.CreateAsync(ClusterProfiles.New(cluster, options), cancellationToken);
+                logger.ProfileCreated(Namespace, name);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                return ReconciliationResult<Cluster>.Success(cluster, TimeSpan.FromSeconds(1)); // created meanwhile: read it again
+            }
+        }
+        else if (profile.Spec?.ClusterManager?.Name != options.ClusterManager)
+        {
+            var owner = profile.Spec?.ClusterManager?.Name ?? "";
+            logger.ProfileOwnedByOther(Namespace, name, owner);
+            await events.WarningAsync(ObjectReferences.For(cluster), "ClusterProfileOwnedByOther",
+                $"ClusterProfile {Namespace}/{name} belongs to cluster manager '{owner}', not '{options.ClusterManager}'; Kagent leaves it alone", cancellationToken);
+            return ReconciliationResult<Cluster>.Success(cluster, options.Resync);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var status = ClusterProfiles.Status(cluster, profile.Status, new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc));
+        if (!KubeJson.SameContent(profile.Status, status))
+        {
+            profile.Status = status;
+            await _profiles.ReplaceStatusAsync(profile, cancellationToken);
+        }
+
+        return ReconciliationResult<Cluster>.Success(cluster, options.Resync);
+    }
+
+    public async Task<ReconciliationResult<Cluster>> DeletedAsync(Cluster cluster, CancellationToken cancellationToken)
+    {
+        var name = cluster.Metadata.Name;
+        var profile = await _profiles.GetAsync(name, Namespace, cancellationToken);
+        if (profile?.Spec?.ClusterManager?.Name == options.ClusterManager && await _profiles.DeleteAsync(name, Namespace, cancellationToken))
+            logger.ProfileDeleted(Namespace, name);
+        return ReconciliationResult<Cluster>.Success(cluster);
+    }
+}
