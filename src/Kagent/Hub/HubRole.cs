@@ -27,6 +27,8 @@ public static class HubRole
             if (options.ClusterProfiles.Namespace is not null)
             {
                 services.AddSingleton(options.ClusterProfiles);
+                services.AddSingleton<ClusterProfileCache>();
+                services.AddSingleton<ControllerTrigger<Cluster>>();
                 operatorBuilder.AddController<ClusterProfilePublisher, Cluster>(new ControllerOptions
                 {
                     ReconcileOnStatusChange = true,

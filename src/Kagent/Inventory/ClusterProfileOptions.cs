@@ -8,7 +8,4 @@ public sealed record ClusterProfileOptions
 
     /// <summary>spec.clusterManager.name and the x-k8s.io/cluster-manager label of every profile published; never changed on an existing profile.</summary>
     public string ClusterManager { get; init; } = "kagent";
-
-    /// <summary>How often a profile is checked again without a change of its Cluster, so that one edited or deleted by hand comes back.</summary>
-    public TimeSpan Resync { get; init; } = TimeSpan.FromMinutes(5);
 }

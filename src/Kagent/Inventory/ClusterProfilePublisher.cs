@@ -4,6 +4,7 @@ using Kagent.Api.ClusterInventory;
 using Kagent.Api.Karmada;
 using Kagent.Hub;
 using Kagent.Kube;
+using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
 using Kagent.Operator.Events;
@@ -14,11 +15,14 @@ namespace Kagent.Inventory;
 /// Publishes one SIG-Multicluster ClusterProfile per Karmada Cluster in the inventory namespace, so that tools
 /// that discover clusters through the cluster inventory API see Karmada's fleet: created with the cluster manager's
 /// name, its status kept current from the Cluster (<see cref="ClusterProfiles"/>), written only on change, and
-/// deleted with the Cluster. A profile of the same name that another cluster manager owns is left alone and reported.
+/// deleted with the Cluster. Profiles are read from a watch (<see cref="ClusterProfileCache"/>), so a steady fleet
+/// costs no requests, and one edited or deleted by hand is put back at once. A profile of the same name that another
+/// cluster manager owns is left alone and reported.
 /// </summary>
 public sealed class ClusterProfilePublisher(
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
     ClusterProfileOptions options,
+    ClusterProfileCache cache,
     EventRecorder events,
     TimeProvider time,
     ILogger<ClusterProfilePublisher> logger) : IEntityController<Cluster>
@@ -29,8 +33,9 @@ public sealed class ClusterProfilePublisher(
 
     public async Task<ReconciliationResult<Cluster>> ReconcileAsync(Cluster cluster, CancellationToken cancellationToken)
     {
+        await cache.Profiles.Synced.WaitAsync(cancellationToken);
         var name = cluster.Metadata.Name;
-        var profile = await _profiles.GetAsync(name, Namespace, cancellationToken);
+        var profile = cache.Profiles.Get(ObjectKey.Of(Namespace, name));
         if (profile is null)
         {
             try
@@ -40,7 +45,7 @@ public sealed class ClusterProfilePublisher(
             }
             catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
             {
-                return ReconciliationResult<Cluster>.Success(cluster, TimeSpan.FromSeconds(1)); // created meanwhile: read it again
+                return ReconciliationResult<Cluster>.Success(cluster); // the watch brings it, and with it this Cluster again
             }
         }
         else if (profile.Spec?.ClusterManager?.Name != options.ClusterManager)
@@ -49,24 +54,26 @@ public sealed class ClusterProfilePublisher(
             logger.ProfileOwnedByOther(Namespace, name, owner);
             await events.WarningAsync(ObjectReferences.For(cluster), "ClusterProfileOwnedByOther",
                 $"ClusterProfile {Namespace}/{name} belongs to cluster manager '{owner}', not '{options.ClusterManager}'; Kagent leaves it alone", cancellationToken);
-            return ReconciliationResult<Cluster>.Success(cluster, options.Resync);
+            return ReconciliationResult<Cluster>.Success(cluster);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
         var status = ClusterProfiles.Status(cluster, profile.Status, new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc));
         if (!KubeJson.SameContent(profile.Status, status))
         {
-            profile.Status = status;
-            await _profiles.ReplaceStatusAsync(profile, cancellationToken);
+            var written = KubeJson.Clone(profile);
+            written.Status = status;
+            await _profiles.ReplaceStatusAsync(written, cancellationToken);
         }
 
-        return ReconciliationResult<Cluster>.Success(cluster, options.Resync);
+        return ReconciliationResult<Cluster>.Success(cluster);
     }
 
     public async Task<ReconciliationResult<Cluster>> DeletedAsync(Cluster cluster, CancellationToken cancellationToken)
     {
+        await cache.Profiles.Synced.WaitAsync(cancellationToken);
         var name = cluster.Metadata.Name;
-        var profile = await _profiles.GetAsync(name, Namespace, cancellationToken);
+        var profile = cache.Profiles.Get(ObjectKey.Of(Namespace, name));
         if (profile?.Spec?.ClusterManager?.Name == options.ClusterManager && await _profiles.DeleteAsync(name, Namespace, cancellationToken))
             logger.ProfileDeleted(Namespace, name);
         return ReconciliationResult<Cluster>.Success(cluster);

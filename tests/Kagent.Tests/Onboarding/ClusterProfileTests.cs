@@ -84,6 +84,10 @@ public sealed class ClusterProfileTests(OnboardingFixture onboarding)
         var exec = access.GetProperty("cluster").GetProperty("extensions")[0];
         Assert.Equal(("client.authentication.k8s.io/exec", name), (exec.GetProperty("name").GetString(), exec.GetProperty("extension").GetProperty("clusterName").GetString()));
 
+        // Deleted by hand: put back.
+        await Profiles.DeleteAsync(name, Inventory);
+        await Eventually.MatchAsync(() => Profiles.GetAsync(name, Inventory), p => Property(p, "kagent.io/region") == "eu-2", Timeout, "profile put back");
+
         // Deregistered: the Cluster goes, and so does its profile.
         await onboarding.Registrations.DeleteAsync(name);
         await Eventually.TrueAsync(async () => await Profiles.GetAsync(name, Inventory) is null, Timeout, "profile deleted with the Cluster");
