@@ -139,6 +139,7 @@ Try:
   kubectl --kubeconfig $DIR/karmada.kubeconfig get clusterhealth -o wide
   kubectl --kubeconfig $DIR/karmada.kubeconfig get clusterregistrations
   kubectl --kubeconfig $DIR/karmada.kubeconfig get clusters.cluster.karmada.io -o wide
+  kubectl --kubeconfig $DIR/karmada.kubeconfig -n kagent-system get clusterprofiles   # the fleet as multicluster tools see it
   kubectl --kubeconfig $DIR/${members[0]}.kubeconfig get nodes
   curl -s http://127.0.0.1:$HUB_METRICS_PORT/metrics | grep kagent_
 Stop it with: hack/local-down.sh

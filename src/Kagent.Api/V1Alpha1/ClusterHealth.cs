@@ -145,6 +145,35 @@ public sealed class ClusterHealthProbe
 
     [JsonPropertyName("endpoints")]
     public IList<ProbedEndpoint> Endpoints { get; set; } = new List<ProbedEndpoint>();
+
+    /// <summary>"control-plane": probed now by the hub; "agent": the agent's last probe from inside the member (a Pull cluster the hub cannot reach).</summary>
+    [JsonPropertyName("reportedBy")]
+    public string ReportedBy { get; set; } = ProbeReporters.ControlPlane;
+
+    /// <summary>For a probe the agent reported: seconds since it probed.</summary>
+    [JsonPropertyName("ageSeconds")]
+    public long? AgeSeconds { get; set; }
+}
+
+public static class ProbeReporters
+{
+    public const string ControlPlane = "control-plane";
+    public const string Agent = "agent";
+}
+
+/// <summary>
+/// The agent's last probe of its member's API server, which it carries on its heartbeat Lease in the annotation
+/// <see cref="Annotation"/> (written with each renewal, so it costs no request of its own).
+/// </summary>
+public sealed class ReportedProbe
+{
+    public const string Annotation = "kagent.io/last-probe";
+
+    [JsonPropertyName("probeTime")]
+    public DateTime ProbeTime { get; set; }
+
+    [JsonPropertyName("endpoints")]
+    public IList<ProbedEndpoint> Endpoints { get; set; } = new List<ProbedEndpoint>();
 }
 
 public sealed class ProbedEndpoint

@@ -25,11 +25,12 @@ public static class AgentRole
         {
             services.AddSingleton(options);
             services.AddSingleton<Registration.RegistrationState>();
-
-            // Named as karmada-agent names its lock, one per member cluster.
             services.AddSingleton(TimeProvider.System);
             services.AddSingleton<Status.ClusterMetrics>();
             services.AddSingleton<AgentMetrics>();
+            services.AddSingleton<Health.ProbeReport>();
+
+            // Named as karmada-agent names its lock, one per member cluster.
             var leaderServices = services.AddRoleOperator(OnboardingConstants.AgentLeaderLeaseFor(options.ClusterName), ClusterNames.Karmada, options.Common.LeaderElection);
             if (options.Works.ClusterStatus)
             {

@@ -14,6 +14,19 @@ public sealed record HealthCheckLine(string Name, bool Ok, string? Message);
 /// <summary>Reads kube-apiserver's /readyz, /livez and /healthz with an explicit timeout, whatever happens on the way.</summary>
 public static class HealthEndpoint
 {
+    /// <summary>An answer as clusterhealths' probe reports it: status, timing, error, and the named checks of a verbose answer.</summary>
+    public static Api.V1Alpha1.ProbedEndpoint Report(string path, HealthAnswer answer) => new()
+    {
+        Path = path,
+        StatusCode = (int?)answer.Status,
+        Ok = answer.Status == HttpStatusCode.OK,
+        DurationMilliseconds = (long)answer.Duration.TotalMilliseconds,
+        Error = answer.Error,
+        Checks = answer.Error is null && Checks(answer.Body) is { Count: > 0 } checks
+            ? checks.Select(c => new Api.V1Alpha1.ProbeCheck { Name = c.Name, Ok = c.Ok, Message = c.Message }).ToList()
+            : null,
+    };
+
     public static async Task<HealthAnswer> GetAsync(KubeClient server, string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

@@ -163,6 +163,21 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
     }
 
     [Fact]
+    public async Task The_probe_of_a_pull_cluster_answers_with_the_agents_last_probe_and_its_age()
+    {
+        await RegisterAsync(StartAgent());
+        var result = await Eventually.MatchAsync(() => onboarding.KubectlAsync("get", "--raw", $"/apis/kagent.io/v1alpha1/clusterhealths/{Name}/probe"),
+            r => r.ExitCode == 0, Timeout, () => "probe answered\n" + onboarding.HubLogTail());
+        var probe = System.Text.Json.Nodes.JsonNode.Parse(result.StandardOutput)!;
+        Assert.Equal("agent", probe["reportedBy"]!.GetValue<string>());
+        Assert.InRange(probe["ageSeconds"]!.GetValue<long>(), 0, 30);
+        Assert.Equal(Member.Server.Url, probe["apiEndpoint"]!.GetValue<string>());
+        var ready = probe["endpoints"]!.AsArray().Single(e => e!["path"]!.GetValue<string>() == "/readyz")!;
+        Assert.True(ready["ok"]!.GetValue<bool>());
+        Assert.Equal(200, ready["statusCode"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Killing_the_leading_replica_hands_over_before_the_heartbeat_lease_expires()
     {
         var (gaps, _) = await HeartbeatGapsAcrossHandOverAsync(first =>

@@ -10,11 +10,23 @@ public sealed record HealthResult(HealthOutcome Outcome, string Detail);
 /// Probes the member's API server: /readyz (or /healthz where /readyz is 404; read again verbosely when not ok, to
 /// name the failing checks), and /livez, each with its own timeout,
 /// so a hung endpoint costs a few seconds, never a stalled agent. An API server whose only failing ready check is
-/// "shutdown" is leaving gracefully (one replica of several): that is not a failed cluster.
+/// "shutdown" is leaving gracefully (one replica of several): that is not a failed cluster. What it read goes to
+/// <see cref="ProbeReport"/>.
 /// </summary>
-public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout, AgentMetrics? metrics = null)
+public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout, AgentMetrics? metrics = null, ProbeReport? report = null, TimeProvider? time = null)
 {
+    private readonly List<Api.V1Alpha1.ProbedEndpoint> _read = [];
+
     public async Task<HealthResult> ProbeAsync(CancellationToken cancellationToken)
+    {
+        _read.Clear();
+        var probeTime = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
+        var result = await ProbeOnceAsync(cancellationToken);
+        report?.Record(probeTime, [.. _read]);
+        return result;
+    }
+
+    private async Task<HealthResult> ProbeOnceAsync(CancellationToken cancellationToken)
     {
         // The short answer while healthy (as Karmada asks); the verbose one, which names the failing checks, only when not.
         var path = "/readyz";
@@ -38,7 +50,10 @@ public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout, Agent
     private async Task<HealthAnswer> GetAsync(string path, CancellationToken cancellationToken)
     {
         var answer = await HealthEndpoint.GetAsync(member, path, timeout, cancellationToken);
-        metrics?.Probed(path.Split('?')[0], answer);
+        var endpoint = path.Split('?')[0];
+        metrics?.Probed(endpoint, answer);
+        _read.RemoveAll(e => e.Path == endpoint); // the verbose answer replaces the short one
+        _read.Add(HealthEndpoint.Report(endpoint, answer));
         return answer;
     }
 

@@ -23,6 +23,7 @@ public sealed class LeaseHeartbeat(
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient karmada,
     TimeProvider time,
     AgentMetrics metrics,
+    Health.ProbeReport probeReport,
     ILogger<LeaseHeartbeat> logger) : IControllerRunner
 {
     private long _renewals;
@@ -96,6 +97,7 @@ public sealed class LeaseHeartbeat(
             try
             {
                 last.Spec = Spec(last.Spec, now);
+                Annotate(last.Metadata);
                 _written = await leases.ReplaceNamespacedLeaseAsync(last, options.ClusterName, options.ClusterNamespace, cancellationToken: cancellationToken);
                 return true;
             }
@@ -119,17 +121,25 @@ public sealed class LeaseHeartbeat(
             if (await new EntityClient<Cluster>(karmada).GetAsync(options.ClusterName, cancellationToken: cancellationToken) is null) return false;
             _written = await leases.CreateNamespacedLeaseAsync(new V1Lease
             {
-                Metadata = new V1ObjectMeta { Name = options.ClusterName, NamespaceProperty = options.ClusterNamespace, OwnerReferences = [Owner(clusterUid)] },
+                Metadata = Annotate(new V1ObjectMeta { Name = options.ClusterName, NamespaceProperty = options.ClusterNamespace, OwnerReferences = [Owner(clusterUid)] }),
                 Spec = Spec(new V1LeaseSpec(), now),
             }, options.ClusterNamespace, cancellationToken: cancellationToken);
             return true;
         }
 
         lease.Spec = Spec(lease.Spec ?? new V1LeaseSpec(), now);
+        Annotate(lease.Metadata);
         if (lease.Metadata.OwnerReferences?.Any(o => o.Uid == clusterUid) != true)
             lease.Metadata.OwnerReferences = [.. (lease.Metadata.OwnerReferences ?? []).Where(o => o.Kind != "Cluster"), Owner(clusterUid)];
         _written = await leases.ReplaceNamespacedLeaseAsync(lease, options.ClusterName, options.ClusterNamespace, cancellationToken: cancellationToken);
         return true;
+    }
+
+    /// <summary>The last probe rides along with each renewal (no request of its own), for the hub to answer the probe of a Pull cluster.</summary>
+    private V1ObjectMeta Annotate(V1ObjectMeta metadata)
+    {
+        if (probeReport.Json is { } json) (metadata.Annotations ??= new Dictionary<string, string>())[Api.V1Alpha1.ReportedProbe.Annotation] = json;
+        return metadata;
     }
 
     private V1LeaseSpec Spec(V1LeaseSpec spec, DateTime now)

@@ -28,6 +28,7 @@ public sealed class ClusterStatusReporter(
     TimeProvider time,
     ClusterMetrics metrics,
     AgentMetrics agentMetrics,
+    Health.ProbeReport probeReport,
     ILogger<ClusterStatusReporter> logger) : IControllerRunner
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
@@ -75,7 +76,7 @@ public sealed class ClusterStatusReporter(
     private async Task ReportAsync(ClusterResources resources, Task synced, CancellationToken cancellationToken)
     {
         var computer = new ClusterStatusComputer(options.ClusterName, member,
-            new MemberHealthProbe(member, ProbeTimeout, agentMetrics), new ApiEnablements(member, time),
+            new MemberHealthProbe(member, ProbeTimeout, agentMetrics, probeReport, time), new ApiEnablements(member, time),
             new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time), time, logger);
         metrics.Publish(options.ClusterName);
         string? lastWritten = null;

@@ -13,7 +13,9 @@ namespace Kagent.Aggregation.Probe;
 /// <summary>
 /// clusterhealths/{name}/probe: probes a member's API server (/readyz?verbose and /livez?verbose) from the control
 /// plane, through the Cluster's apiEndpoint, proxy and the credentials its secretRef names (token and caBundle, as
-/// Karmada stores them). Pull clusters usually cannot be reached from the control plane; then the answer says so.
+/// Karmada stores them). A Pull cluster the control plane holds no credentials for is answered with its agent's last
+/// probe from inside the member (carried on the heartbeat Lease), marked as the agent's and with its age; without
+/// one, the answer says why it cannot be probed.
 /// </summary>
 public sealed class ClusterProber(ClusterHealthMonitor monitor, [FromKeyedServices(ClusterNames.Karmada)] KubeClient controlPlane, TimeProvider time)
 {
@@ -22,11 +24,11 @@ public sealed class ClusterProber(ClusterHealthMonitor monitor, [FromKeyedServic
     public async Task<ClusterHealthProbe> ProbeAsync(string name, CancellationToken cancellationToken)
     {
         var cluster = monitor.ClusterOf(name) ?? throw KubeResponses.NotFound(name);
-        if (string.IsNullOrEmpty(cluster.Spec.ApiEndpoint)) throw Unavailable(name, "the Cluster has no spec.apiEndpoint");
-        if (cluster.Spec.SecretRef is null && cluster.Spec.SyncMode == KarmadaConstants.SyncModePull)
-        {
-            throw Unavailable(name, "it is a Pull cluster and the control plane holds no credentials for it (spec.secretRef is empty), so its API server cannot be probed from here");
-        }
+        var unreachable = string.IsNullOrEmpty(cluster.Spec.ApiEndpoint) ? "the Cluster has no spec.apiEndpoint"
+            : cluster.Spec.SecretRef is null && cluster.Spec.SyncMode == KarmadaConstants.SyncModePull
+                ? "it is a Pull cluster and the control plane holds no credentials for it (spec.secretRef is empty), so its API server cannot be probed from here"
+                : null;
+        if (unreachable is not null) return ReportedByAgent(cluster) ?? throw Unavailable(name, unreachable);
 
         using var member = await ClientForAsync(cluster, cancellationToken);
         var probeTime = time.GetUtcNow().UtcDateTime;
@@ -38,23 +40,38 @@ public sealed class ClusterProber(ClusterHealthMonitor monitor, [FromKeyedServic
         return new ClusterHealthProbe
         {
             Metadata = new k8s.Models.V1ObjectMeta { Name = name, Uid = ClusterHealthBuilder.UidFor(name) },
-            ApiEndpoint = cluster.Spec.ApiEndpoint,
+            ApiEndpoint = cluster.Spec.ApiEndpoint!,
             ProbeTime = probeTime,
-            Endpoints = [Endpoint("/readyz", answers[0]), Endpoint("/livez", answers[1])],
+            Endpoints = [HealthEndpoint.Report("/readyz", answers[0]), HealthEndpoint.Report("/livez", answers[1])],
         };
     }
 
-    private static ProbedEndpoint Endpoint(string path, HealthAnswer answer) => new()
+    /// <summary>The agent's last probe, from the annotation on the cluster's heartbeat Lease; null when it reported none.</summary>
+    private ClusterHealthProbe? ReportedByAgent(Cluster cluster)
     {
-        Path = path,
-        StatusCode = (int?)answer.Status,
-        Ok = answer.Status == System.Net.HttpStatusCode.OK,
-        DurationMilliseconds = (long)answer.Duration.TotalMilliseconds,
-        Error = answer.Error,
-        Checks = answer.Error is null
-            ? HealthEndpoint.Checks(answer.Body).Select(c => new ProbeCheck { Name = c.Name, Ok = c.Ok, Message = c.Message }).ToList()
-            : null,
-    };
+        var name = cluster.Metadata.Name;
+        if (monitor.LeaseOf(name)?.Lease.Metadata.Annotations?.TryGetValue(ReportedProbe.Annotation, out var json) != true) return null;
+        ReportedProbe? reported;
+        try
+        {
+            reported = System.Text.Json.JsonSerializer.Deserialize<ReportedProbe>(json!, KubeJson.Options);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+
+        if (reported is null) return null;
+        return new ClusterHealthProbe
+        {
+            Metadata = new k8s.Models.V1ObjectMeta { Name = name, Uid = ClusterHealthBuilder.UidFor(name) },
+            ApiEndpoint = cluster.Spec.ApiEndpoint ?? "",
+            ProbeTime = reported.ProbeTime,
+            Endpoints = reported.Endpoints,
+            ReportedBy = ProbeReporters.Agent,
+            AgeSeconds = Math.Max(0, (long)(time.GetUtcNow().UtcDateTime - reported.ProbeTime).TotalSeconds),
+        };
+    }
 
     private async Task<KubeClient> ClientForAsync(Cluster cluster, CancellationToken cancellationToken)
     {
