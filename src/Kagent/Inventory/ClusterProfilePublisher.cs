@@ -31,9 +31,12 @@ public sealed class ClusterProfilePublisher(
 
     private string Namespace => options.Namespace ?? throw new InvalidOperationException("ClusterProfile publishing is off");
 
+    /// <summary>How long a reconcile waits for the first list of profiles before it says why it cannot go on.</summary>
+    public static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(30);
+
     public async Task<ReconciliationResult<Cluster>> ReconcileAsync(Cluster cluster, CancellationToken cancellationToken)
     {
-        await cache.Profiles.Synced.WaitAsync(cancellationToken);
+        if (await NotListedAsync(cluster, cancellationToken) is { } waiting) return waiting;
         var name = cluster.Metadata.Name;
         var profile = cache.Profiles.Get(ObjectKey.Of(Namespace, name));
         if (profile is null)
@@ -71,11 +74,30 @@ public sealed class ClusterProfilePublisher(
 
     public async Task<ReconciliationResult<Cluster>> DeletedAsync(Cluster cluster, CancellationToken cancellationToken)
     {
-        await cache.Profiles.Synced.WaitAsync(cancellationToken);
+        if (await NotListedAsync(cluster, cancellationToken) is { } waiting) return waiting;
         var name = cluster.Metadata.Name;
         var profile = cache.Profiles.Get(ObjectKey.Of(Namespace, name));
         if (profile?.Spec?.ClusterManager?.Name == options.ClusterManager && await _profiles.DeleteAsync(name, Namespace, cancellationToken))
             logger.ProfileDeleted(Namespace, name);
         return ReconciliationResult<Cluster>.Success(cluster);
+    }
+
+    /// <summary>
+    /// Null once the profiles have been listed; else a result that says what is likely missing (the CRD, or the
+    /// Role in the namespace) and looks again later, instead of a reconcile that hangs.
+    /// </summary>
+    private async Task<ReconciliationResult<Cluster>?> NotListedAsync(Cluster cluster, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cache.Profiles.Synced.WaitAsync(ListTimeout, cancellationToken);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            return ReconciliationResult<Cluster>.Failure(cluster,
+                $"ClusterProfiles in {Namespace} cannot be listed yet: is the CRD installed (config/crd/cluster-inventory) and the Role kagent-hub-cluster-profiles bound there? --cluster-profile-namespace=\"\" turns publishing off",
+                requeueAfter: ListTimeout);
+        }
     }
 }
