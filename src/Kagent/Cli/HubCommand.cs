@@ -65,9 +65,8 @@ internal sealed class HubCommand
     {
         var ns = Flag.Optional(_profileNamespace, result);
         if (ns is not null && FlagValues.Dns1123LabelProblem(ns, 63) is { } problem) throw new ConfigurationException(_profileNamespace.Name, $"'{ns}' {problem}");
-        var manager = result.GetValue(_clusterManager) ?? "";
-        if (!System.Text.RegularExpressions.Regex.IsMatch(manager, "^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"))
-            throw new ConfigurationException(_clusterManager.Name, $"'{manager}' is not a label value (1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+        var manager = Flag.Required(_clusterManager, result);
+        if (Validation.KubeNames.LabelValueProblem(manager) is { } labelProblem) throw new ConfigurationException(_clusterManager.Name, labelProblem);
         return ProfileDefaults with { Namespace = ns, ClusterManager = manager };
     }
 

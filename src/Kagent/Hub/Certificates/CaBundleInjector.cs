@@ -18,6 +18,9 @@ public sealed class CaBundleInjector(KubeClient client, ILogger logger)
 
     private readonly HashSet<string> _missingTargets = [];
 
+    /// <summary>Whether the last injection found both objects (a missing one is tried again at the next round).</summary>
+    public bool AllTargetsPresent => _missingTargets.Count == 0;
+
     public async Task InjectAsync(byte[] bundle, CancellationToken cancellationToken)
     {
         await InjectOneAsync($"ValidatingWebhookConfiguration {WebhookConfigurations.Name}", async () =>
