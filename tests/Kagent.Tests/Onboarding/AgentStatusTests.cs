@@ -155,10 +155,11 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
         }
         finally
         {
+            // The change is the restart's start: the agent can see the server answer before the restart returns.
+            changedAt = DateTime.UtcNow;
             await Member.Server.RestartApiServerAsync();
         }
 
-        changedAt = DateTime.UtcNow;
         AssertAfterThreshold(changedAt, await WaitForReadyAsync("True", KarmadaConstants.ReasonClusterReady), "reachable again");
     }
 
