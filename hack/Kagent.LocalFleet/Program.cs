@@ -57,12 +57,19 @@ public static class Program
             File.ReadAllText(Path.Combine(controlPlaneDir, "ca.crt")), OnboardingConstants.AgentUserFor(name),
             new Credentials.ClientCertificate(agentIdentity.CertificatePem, agentIdentity.KeyPem)));
         File.WriteAllText(Path.Combine(dir, "identities", $"agent-{name}-member.kubeconfig"), member.Server.KubeconfigFor(Identities.AgentInMember, Identities.ServiceAccountGroups));
-        for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(new SimulatedNode($"{name}-node-{i}"));
+        for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(LocalNode(name, i));
         var key = name.ToUpperInvariant().Replace('-', '_');
         File.AppendAllText(Path.Combine(dir, "ports.env"), $"AGENT_{key}_METRICS_PORT={FreePort.Next()}\nAGENT_{key}_HEALTH_PORT={FreePort.Next()}\n");
         Progress($"{name}: {member.Server.Url} ready with {nodes} simulated Ready nodes");
         return 0;
     }
+
+    /// <summary>A simulated node in one of two zones of region "local", as a cloud's nodes are labelled, so that the agent's discovery shows.</summary>
+    private static SimulatedNode LocalNode(string member, int index) => new($"{member}-node-{index}")
+    {
+        Labels = new Dictionary<string, string> { ["topology.kubernetes.io/region"] = "local", ["topology.kubernetes.io/zone"] = index % 2 == 1 ? "local-a" : "local-b" },
+        ProviderId = $"local://{member}/{member}-node-{index}",
+    };
 
     private static async Task<int> UpAsync(string dir, string membersText, int nodes)
     {
@@ -93,7 +100,7 @@ public static class Program
             File.WriteAllText(Path.Combine(identities, $"agent-{member.Name}-karmada.kubeconfig"),
                 fleet.ControlPlane.Server.KubeconfigFor(OnboardingConstants.AgentUserFor(member.Name), OnboardingConstants.AgentGroup));
             File.WriteAllText(Path.Combine(identities, $"agent-{member.Name}-member.kubeconfig"), member.Server.KubeconfigFor(Identities.AgentInMember, Identities.ServiceAccountGroups));
-            for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(new SimulatedNode($"{member.Name}-node-{i}"));
+            for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(LocalNode(member.Name, i));
             Progress($"{member.Name}: {nodes} simulated Ready nodes");
         }
 

@@ -66,6 +66,14 @@ public sealed class ClusterHealthStatus
     [JsonPropertyName("syncMode")]
     public string? SyncMode { get; set; }
 
+    [JsonPropertyName("clusterID")]
+    [Description("The member's stable id (Cluster.spec.id): its ClusterProperty cluster.clusterset.k8s.io, else its kube-system namespace UID.")]
+    public string? ClusterId { get; set; }
+
+    [JsonPropertyName("discovered")]
+    [Description("What the cluster's agent discovers on the member and keeps current (ClusterRegistration.spec.discovered).")]
+    public V1Beta1.DiscoveredMetadata? Discovered { get; set; }
+
     [JsonPropertyName("registrationPhase")]
     [Description("The phase of the ClusterRegistration of the same name, when the cluster was onboarded by Kagent.")]
     public string? RegistrationPhase { get; set; }

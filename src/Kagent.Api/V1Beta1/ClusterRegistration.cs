@@ -56,6 +56,10 @@ public sealed class ClusterRegistrationSpec
     [Description("The member's Kubernetes version as its agent reported it (such as v1.20.2); OnboardingPolicy.minKubernetesVersion is checked against it.")]
     public string? KubernetesVersion { get; set; }
 
+    [JsonPropertyName("discovered")]
+    [Description("What the agent finds on the member and keeps current: provider, region and zones from the nodes, the distribution from the server version. Fills the Karmada Cluster's provider, region and zones that this spec leaves empty.")]
+    public DiscoveredMetadata? Discovered { get; set; }
+
     [JsonPropertyName("accepted")]
     [Description("Set by an approver (or by an auto-accepting OnboardingPolicy) to admit the cluster.")]
     public bool? Accepted { get; set; }
@@ -80,4 +84,24 @@ public sealed class ClusterRegistrationStatus
 
     [JsonPropertyName("registeredTime")]
     public DateTime? RegisteredTime { get; set; }
+}
+
+/// <summary>Cluster metadata the agent discovers on the member (the peer of OCM's ClusterClaims).</summary>
+public sealed class DiscoveredMetadata
+{
+    [JsonPropertyName("provider")]
+    [Description("The scheme of the nodes' spec.providerID (aws, gce, azure, ...), the most common one when they differ.")]
+    public string? Provider { get; set; }
+
+    [JsonPropertyName("region")]
+    [Description("The nodes' topology.kubernetes.io/region label, the most common one when they differ.")]
+    public string? Region { get; set; }
+
+    [JsonPropertyName("zones")]
+    [Description("Every value of the nodes' topology.kubernetes.io/zone label, sorted.")]
+    public IList<string>? Zones { get; set; }
+
+    [JsonPropertyName("distribution")]
+    [Description("The Kubernetes distribution as the server version shows it (k3s, rke2, eks, gke, ...), else kubernetes.")]
+    public string? Distribution { get; set; }
 }

@@ -7,9 +7,10 @@ namespace Kagent.Operator.Client;
 /// <summary>
 /// Reads only what a cache needs of an object's metadata (name, namespace, uid, resourceVersion, generation) and
 /// skips the rest, managedFields and annotations above all: for caches of many objects, most of what a list
-/// allocates is metadata nobody reads. Put it on the Metadata property of a slim type.
+/// allocates is metadata nobody reads. Put it on the Metadata property of a slim type. A derived converter keeps
+/// the labels it names (<see cref="KeepsLabel"/>).
 /// </summary>
-public sealed class SlimObjectMetaConverter : JsonConverter<V1ObjectMeta>
+public class SlimObjectMetaConverter : JsonConverter<V1ObjectMeta>
 {
     public override V1ObjectMeta? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -27,11 +28,29 @@ public sealed class SlimObjectMetaConverter : JsonConverter<V1ObjectMeta>
                 case "uid": meta.Uid = reader.GetString(); break;
                 case "resourceVersion": meta.ResourceVersion = reader.GetString(); break;
                 case "generation": meta.Generation = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null; break;
+                case "labels" when reader.TokenType == JsonTokenType.StartObject: meta.Labels = ReadLabels(ref reader); break;
                 default: reader.Skip(); break;
             }
         }
 
         return meta;
+    }
+
+    /// <summary>Whether a label is kept; none are, unless a derived converter says so.</summary>
+    protected virtual bool KeepsLabel(string key) => false;
+
+    private Dictionary<string, string>? ReadLabels(ref Utf8JsonReader reader)
+    {
+        Dictionary<string, string>? labels = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            if (KeepsLabel(key) && reader.TokenType == JsonTokenType.String) (labels ??= [])[key] = reader.GetString()!;
+            else reader.Skip();
+        }
+
+        return labels;
     }
 
     public override void Write(Utf8JsonWriter writer, V1ObjectMeta value, JsonSerializerOptions options)
@@ -42,6 +61,13 @@ public sealed class SlimObjectMetaConverter : JsonConverter<V1ObjectMeta>
         if (value.Uid is not null) writer.WriteString("uid", value.Uid);
         if (value.ResourceVersion is not null) writer.WriteString("resourceVersion", value.ResourceVersion);
         if (value.Generation is { } generation) writer.WriteNumber("generation", generation);
+        if (value.Labels is { Count: > 0 } labels)
+        {
+            writer.WriteStartObject("labels");
+            foreach (var (key, label) in labels) writer.WriteString(key, label);
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
     }
 }

@@ -72,6 +72,12 @@ internal static partial class AgentLog
     [LoggerMessage(2047, LogLevel.Debug, "Status of {Cluster} written")]
     public static partial void StatusWritten(this ILogger logger, string cluster);
 
+    [LoggerMessage(2048, LogLevel.Information, "Metadata of {Cluster} discovered: provider {Provider}, region {Region}, zones {Zones}, distribution {Distribution}")]
+    public static partial void MetadataDiscovered(this ILogger logger, string cluster, string provider, string region, string zones, string distribution);
+
+    [LoggerMessage(2049, LogLevel.Warning, "Discovered metadata of {Cluster} not written to its ClusterRegistration; tried again next round")]
+    public static partial void MetadataNotReported(this ILogger logger, Exception error, string cluster);
+
     [LoggerMessage(2060, LogLevel.Information, "Resource interpreter customizations for {Kinds} kind(s): {Targets}")]
     public static partial void CustomizationsLoaded(this ILogger logger, int kinds, string targets);
 

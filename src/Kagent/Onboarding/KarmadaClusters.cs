@@ -72,9 +72,12 @@ public sealed class KarmadaClusters([FromKeyedServices(ClusterNames.Karmada)] Ku
         cluster.Spec.Id = spec.ClusterId;
         cluster.Spec.ApiEndpoint = spec.ApiEndpoint;
         cluster.Spec.ProxyUrl = spec.ProxyUrl;
-        cluster.Spec.Provider = spec.Provider;
-        cluster.Spec.Region = spec.Region;
-        cluster.Spec.Zones = spec.Zones is { Count: > 0 } zones ? zones.ToList() : null;
+        // What the registration states (karmada-agent's --cluster-provider, --cluster-region, --cluster-zones) wins;
+        // what the agent discovers on the member fills the rest.
+        var discovered = spec.Discovered;
+        cluster.Spec.Provider = NonEmpty(spec.Provider) ?? NonEmpty(discovered?.Provider);
+        cluster.Spec.Region = NonEmpty(spec.Region) ?? NonEmpty(discovered?.Region);
+        cluster.Spec.Zones = spec.Zones is { Count: > 0 } zones ? zones.ToList() : discovered?.Zones is { Count: > 0 } found ? found.ToList() : null;
 
         var annotations = cluster.Metadata.Annotations ??= new Dictionary<string, string>();
         var labels = cluster.Metadata.Labels ??= new Dictionary<string, string>();
@@ -95,6 +98,8 @@ public sealed class KarmadaClusters([FromKeyedServices(ClusterNames.Karmada)] Ku
         annotations[ManagedTaintsAnnotation] = JsonSerializer.Serialize((spec.Taints ?? []).Select(TaintKey).Order(StringComparer.Ordinal));
         return cluster;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static string TaintKey(V1Taint taint) => $"{taint.Key}:{taint.Effect}";
 

@@ -25,11 +25,20 @@ public static class RegistrationRules
         if (spec.KubernetesVersion is not null && !KubernetesVersion.TryParse(spec.KubernetesVersion, out _))
             Check("spec.kubernetesVersion", $"'{spec.KubernetesVersion}' is not a version such as v1.20.2");
 
-        var zones = spec.Zones ?? [];
-        for (var i = 0; i < zones.Count; i++)
+        CheckZones("spec.zones", spec.Zones ?? []);
+        CheckZones("spec.discovered.zones", spec.Discovered?.Zones ?? []);
+        void CheckZones(string field, IList<string> zones)
         {
-            if (string.IsNullOrWhiteSpace(zones[i]) || zones[i].Length > 63) Check($"spec.zones[{i}]", $"'{zones[i]}' must be 1 to 63 characters");
-            else if (zones.Take(i).Contains(zones[i])) Check($"spec.zones[{i}]", $"'{zones[i]}' is listed twice");
+            for (var i = 0; i < zones.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(zones[i]) || zones[i].Length > 63) Check($"{field}[{i}]", $"'{zones[i]}' must be 1 to 63 characters");
+                else if (zones.Take(i).Contains(zones[i])) Check($"{field}[{i}]", $"'{zones[i]}' is listed twice");
+            }
+        }
+
+        foreach (var (field, value) in new[] { ("provider", spec.Discovered?.Provider), ("region", spec.Discovered?.Region), ("distribution", spec.Discovered?.Distribution) })
+        {
+            if (value is not null && (value.Length == 0 || value.Length > 63)) Check($"spec.discovered.{field}", $"'{value}' must be 1 to 63 characters");
         }
 
         foreach (var (key, value) in spec.Labels ?? new Dictionary<string, string>())

@@ -46,6 +46,9 @@ public sealed record SimulatedNode(string Name, bool Ready = true, string Cpu = 
 {
     public IDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The cloud's id of the machine (aws:///eu-west-1a/i-0abc), as a cloud controller sets it.</summary>
+    public string? ProviderId { get; init; }
+
     public V1Node ToV1Node()
     {
         var allocatable = new Dictionary<string, ResourceQuantity>
@@ -61,6 +64,7 @@ public sealed record SimulatedNode(string Name, bool Ready = true, string Cpu = 
                 Name = Name,
                 Labels = new Dictionary<string, string>(Labels) { ["kubernetes.io/hostname"] = Name },
             },
+            Spec = ProviderId is null ? null : new V1NodeSpec { ProviderID = ProviderId },
             Status = new V1NodeStatus
             {
                 Capacity = new Dictionary<string, ResourceQuantity>(allocatable),

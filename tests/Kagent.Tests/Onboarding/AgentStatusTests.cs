@@ -179,6 +179,50 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
     }
 
     [Fact]
+    public async Task Zones_region_and_provider_are_discovered_from_the_nodes_kept_current_and_never_override_the_registration()
+    {
+        static SimulatedNode Placed(string name, string zone) => new(name)
+        {
+            Labels = new Dictionary<string, string> { ["topology.kubernetes.io/zone"] = zone, ["topology.kubernetes.io/region"] = "eu-west-1" },
+            ProviderId = $"aws:///{zone}/i-{name}",
+        };
+        await Member.CreateNodeAsync(Placed("z1", "eu-west-1a"));
+        await Member.CreateNodeAsync(Placed("z2", "eu-west-1b"));
+        var agent = StartAgent();
+        await RegisterAsync(agent);
+
+        // Discovered: on the registration, on the Karmada Cluster, in the ClusterProfile and on clusterhealths.
+        var cluster = await WaitForClusterSpecAsync(c => c.Spec.Zones?.Count == 2, "zones discovered");
+        Assert.Equal(("eu-west-1a,eu-west-1b", "eu-west-1", "aws"), (string.Join(",", cluster.Spec.Zones!), cluster.Spec.Region, cluster.Spec.Provider));
+        var registration = await Eventually.MatchAsync(() => onboarding.Registrations.GetAsync(Name), r => r?.Spec.Discovered?.Distribution is not null, Timeout, "distribution discovered");
+        Assert.Equal(("kubernetes", "eu-west-1"), (registration!.Spec.Discovered!.Distribution, registration.Spec.Discovered.Region));
+        var profiles = new EntityClient<Kagent.Api.ClusterInventory.ClusterProfile>(onboarding.ControlPlane.Admin);
+        await Eventually.MatchAsync(() => profiles.GetAsync(Name, "kagent-system"),
+            p => p?.Status?.Properties?.Any(x => x.Name == "kagent.io/zones" && x.Value == "eu-west-1a,eu-west-1b") == true, Timeout, "zones in the ClusterProfile");
+        var health = await Eventually.MatchAsync(() => onboarding.KubectlAsync("get", "clusterhealth", Name, "-o", "json"),
+            r => r.ExitCode == 0 && r.StandardOutput.Contains("\"discovered\""), Timeout, () => "clusterhealth shows what was discovered\n" + onboarding.HubLogTail());
+        var healthStatus = System.Text.Json.Nodes.JsonNode.Parse(health.StandardOutput)!["status"]!;
+        Assert.Equal("aws", healthStatus["discovered"]!["provider"]!.GetValue<string>());
+        Assert.Equal((await Member.Admin.CoreV1.ReadNamespaceAsync("kube-system")).Metadata.Uid, healthStatus["clusterID"]!.GetValue<string>());
+
+        // A zone appears on the member (a node relabelled): shown within a minute.
+        var moved = Stopwatch.StartNew();
+        await Member.Admin.CoreV1.PatchNodeAsync(new V1Patch("""{"metadata":{"labels":{"topology.kubernetes.io/zone":"eu-west-1c"}}}""", V1Patch.PatchType.MergePatch), "z2");
+        await WaitForClusterSpecAsync(c => c.Spec.Zones?.SequenceEqual(["eu-west-1a", "eu-west-1c"]) == true, "new zone shown", TimeSpan.FromSeconds(60));
+        await Eventually.MatchAsync(() => profiles.GetAsync(Name, "kagent-system"),
+            p => p?.Status?.Properties?.Any(x => x.Name == "kagent.io/zones" && x.Value == "eu-west-1a,eu-west-1c") == true, TimeSpan.FromSeconds(60) - moved.Elapsed, "new zone in the ClusterProfile");
+        output.WriteLine($"a new zone reached the Cluster and its profile after {moved.Elapsed.TotalSeconds:0.0}s");
+
+        // What a person sets (karmada-agent's flags, carried by the registration) is kept; discovery fills only the rest.
+        agent.Dispose();
+        _agents.Remove(agent);
+        StartAgent("--cluster-zones", "rack-1,rack-2", "--cluster-region", "on-prem");
+        cluster = await WaitForClusterSpecAsync(c => c.Spec.Region == "on-prem", "hand-set region and zones kept");
+        Assert.Equal(("rack-1,rack-2", "aws"), (string.Join(",", cluster.Spec.Zones!), cluster.Spec.Provider));
+        Assert.Equal(["eu-west-1a", "eu-west-1c"], (await onboarding.Registrations.GetAsync(Name))!.Spec.Discovered!.Zones!);
+    }
+
+    [Fact]
     public async Task Killing_the_leading_replica_hands_over_before_the_heartbeat_lease_expires()
     {
         var (gaps, _) = await HeartbeatGapsAcrossHandOverAsync(first =>
@@ -278,6 +322,10 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
 
     private async Task<Cluster> WaitForStatusAsync(Func<Cluster, bool> condition, string what, TimeSpan? timeout = null) =>
         (await Eventually.MatchAsync(() => Clusters.GetAsync(Name), c => c?.Status is not null && Safe(() => condition(c)), timeout ?? Timeout,
+            what + "\n" + string.Join("\n", _agents.Select(a => a.LogTail(15)))))!;
+
+    private async Task<Cluster> WaitForClusterSpecAsync(Func<Cluster, bool> condition, string what, TimeSpan? timeout = null) =>
+        (await Eventually.MatchAsync(() => Clusters.GetAsync(Name), c => c is not null && Safe(() => condition(c)), timeout ?? Timeout,
             what + "\n" + string.Join("\n", _agents.Select(a => a.LogTail(15)))))!;
 
     private async Task<V1Condition> WaitForReadyAsync(string status, string reason) =>

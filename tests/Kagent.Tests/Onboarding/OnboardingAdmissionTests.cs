@@ -45,6 +45,8 @@ public sealed class OnboardingAdmissionTests(OnboardingFixture onboarding)
         { "bad label value", Registration("adm-label-value", "labels:\n  team: 'a b'"), "spec.labels[team]: 'a b' is not a valid label value" },
         { "duplicate zone", Registration("adm-zones", "zones: [z1, z1]"), "spec.zones[1]: 'z1' is listed twice" },
         { "long zone", Registration("adm-zone-long", $"zones: [{new string('z', 64)}]"), $"spec.zones[0]: '{new string('z', 64)}' must be 1 to 63 characters" },
+        { "discovered zone twice", Registration("adm-discovered", "discovered:\n  zones: [z1, z1]"), "spec.discovered.zones[1]: 'z1' is listed twice" },
+        { "empty discovered region", Registration("adm-discovered-region", "discovered:\n  region: ''"), "spec.discovered.region: '' must be 1 to 63 characters" },
         { "bad version", Registration("adm-version", "kubernetesVersion: latest"), "spec.kubernetesVersion: 'latest' is not a version such as v1.20.2" },
         { "policy pattern", Policy("adm-bad-pattern", "clusterNamePattern: '(['"), "spec.clusterNamePattern: '([' is not a valid regular expression" },
         { "policy version", Policy("adm-bad-version", "minKubernetesVersion: one.two"), "spec.minKubernetesVersion: 'one.two' is not a version such as v1.20.0" },

@@ -11,6 +11,9 @@ public sealed record ResourceSnapshot(
     ResourceAmounts Allocated,
     IReadOnlyList<ResourceAmounts> AvailablePerNode);
 
+/// <summary>Where a cluster's nodes run.</summary>
+public sealed record ClusterPlacement(IReadOnlyList<string> Zones, string? Region, string? Provider);
+
 /// <summary>
 /// Node and pod sums kept up to date event by event: each change subtracts the object's old contribution and
 /// adds its new one, so nothing is recomputed from all pods and nothing is re-listed on a timer.
@@ -23,6 +26,9 @@ public sealed class ClusterResources
     private readonly ResourceAmounts _allocatable = new();
     private readonly ResourceAmounts _allocating = new();
     private readonly ResourceAmounts _allocated = new();
+    private readonly Dictionary<string, int> _zones = [];
+    private readonly Dictionary<string, int> _regions = [];
+    private readonly Dictionary<string, int> _providers = [];
     private int _readyNodes;
     private long _version;
 
@@ -38,6 +44,7 @@ public sealed class ClusterResources
             {
                 _allocatable.Add(old.Allocatable, -1);
                 if (old.Ready) _readyNodes--;
+                CountPlacement(old.Placement, -1);
             }
 
             if (change.Kind != WatchEventKind.Deleted)
@@ -45,6 +52,7 @@ public sealed class ClusterResources
                 _nodes[name] = change.Object;
                 _allocatable.Add(change.Object.Allocatable);
                 if (change.Object.Ready) _readyNodes++;
+                CountPlacement(change.Object.Placement, 1);
             }
 
             Interlocked.Increment(ref _version);
@@ -75,6 +83,33 @@ public sealed class ClusterResources
             return new ResourceSnapshot(_nodes.Count, _readyNodes, Copy(_allocatable), Copy(_allocating), Copy(_allocated), available);
         }
     }
+
+    /// <summary>Where the nodes run: every zone (sorted), and the most common region and provider.</summary>
+    public ClusterPlacement Placement()
+    {
+        lock (_gate)
+        {
+            return new ClusterPlacement([.. _zones.Keys.Order(StringComparer.Ordinal)], MostCommon(_regions), MostCommon(_providers));
+        }
+    }
+
+    private void CountPlacement(NodePlacement placement, int sign)
+    {
+        Count(_zones, placement.Zone, sign);
+        Count(_regions, placement.Region, sign);
+        Count(_providers, placement.Provider, sign);
+
+        static void Count(Dictionary<string, int> counts, string? value, int sign)
+        {
+            if (value is null) return;
+            var count = counts.GetValueOrDefault(value) + sign;
+            if (count > 0) counts[value] = count;
+            else counts.Remove(value);
+        }
+    }
+
+    private static string? MostCommon(Dictionary<string, int> counts) =>
+        counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key).FirstOrDefault();
 
     /// <summary>Karmada's rules: pods without a node are allocating (any phase); pods on a node that are not finished are allocated.</summary>
     private void Count(SlimPod pod, int sign)

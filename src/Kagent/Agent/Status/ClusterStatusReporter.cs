@@ -17,7 +17,8 @@ namespace Kagent.Agent.Status;
 /// <summary>
 /// The status round: every --cluster-status-update-frequency, reads the Karmada Cluster, has
 /// <see cref="ClusterStatusComputer"/> compute its status, and writes it only when it changed. Nodes and pods are
-/// watched once and summed event by event (<see cref="ClusterResources"/>). Runs only on the leading replica, once
+/// watched once and summed event by event (<see cref="ClusterResources"/>); where the nodes run is reported to the
+/// registration by <see cref="Metadata.MetadataReporter"/> in the same round. Runs only on the leading replica, once
 /// the cluster is registered.
 /// </summary>
 public sealed class ClusterStatusReporter(
@@ -75,6 +76,7 @@ public sealed class ClusterStatusReporter(
 
     private async Task ReportAsync(ClusterResources resources, Task synced, CancellationToken cancellationToken)
     {
+        var discovery = new Metadata.MetadataReporter(options, karmada, logger);
         var computer = new ClusterStatusComputer(options.ClusterName, member,
             new MemberHealthProbe(member, ProbeTimeout, agentMetrics, probeReport, time), new ApiEnablements(member, time),
             new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time), time, logger);
@@ -115,6 +117,7 @@ public sealed class ClusterStatusReporter(
 
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var status = await computer.ComputeAsync(cluster, resources, synced, cancellationToken);
+                if (synced.IsCompletedSuccessfully) await discovery.ReportAsync(resources.Placement(), status.KubernetesVersion, cancellationToken);
                 metrics.Record(options.ClusterName, status);
                 var json = KubeJson.Serialize(status);
                 if (json == lastWritten || json == KubeJson.Serialize(cluster.Status))

@@ -25,7 +25,7 @@ public abstract class SlimObject : IKubernetesObject<V1ObjectMeta>
 
     [JsonPropertyName("metadata")]
     [JsonConverter(typeof(SlimObjectMetaConverter))]
-    public V1ObjectMeta Metadata
+    public virtual V1ObjectMeta Metadata
     {
         get => _metadata ?? new V1ObjectMeta { Name = _name, NamespaceProperty = _namespace, ResourceVersion = _resourceVersion };
         set => _metadata = value;

@@ -50,6 +50,8 @@ public static class ClusterHealthBuilder
                 Region = cluster.Spec.Region,
                 Zones = cluster.Spec.Zones is { Count: > 0 } zones ? zones.ToList() : cluster.Spec.Zone is { Length: > 0 } zone ? [zone] : null,
                 SyncMode = cluster.Spec.SyncMode,
+                ClusterId = cluster.Spec.Id,
+                Discovered = inputs.Registration?.Spec.Discovered,
                 RegistrationPhase = inputs.Registration?.Status.Phase,
                 Conditions = status.Conditions is { Count: > 0 } conditions ? conditions.ToList() : null,
             },
