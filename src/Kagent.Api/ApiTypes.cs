@@ -12,7 +12,8 @@ public static class ApiTypes
 
     /// <summary>Karmada's kinds the agent uses, as CRDs for the stand-in control plane (tests, the local fleet): Cluster (which a real
     /// control plane serves from karmada-aggregated-apiserver), Work and ResourceInterpreterCustomization.</summary>
-    public static IReadOnlyList<Type> KarmadaCrds { get; } = [typeof(Cluster), typeof(Work), typeof(ResourceInterpreterCustomization)];
+    public static IReadOnlyList<Type> KarmadaCrds { get; } =
+        [typeof(Cluster), typeof(Work), typeof(ResourceInterpreterCustomization), typeof(ClusterTaintPolicy), typeof(Remedy)];
 
     /// <summary>SIG-Multicluster's ClusterProfile, which the hub publishes; committed under config/crd/cluster-inventory.</summary>
     public static IReadOnlyList<Type> ClusterInventoryCrds { get; } = [typeof(ClusterProfile)];

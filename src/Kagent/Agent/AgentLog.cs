@@ -78,6 +78,9 @@ internal static partial class AgentLog
     [LoggerMessage(2049, LogLevel.Warning, "Discovered metadata of {Cluster} not written to its ClusterRegistration; tried again next round")]
     public static partial void MetadataNotReported(this ILogger logger, Exception error, string cluster);
 
+    [LoggerMessage(2050, LogLevel.Information, "Signal conditions of {Cluster} set Unknown as the agent stops")]
+    public static partial void SignalsMarkedStopped(this ILogger logger, string cluster);
+
     [LoggerMessage(2060, LogLevel.Information, "Resource interpreter customizations for {Kinds} kind(s): {Targets}")]
     public static partial void CustomizationsLoaded(this ILogger logger, int kinds, string targets);
 

@@ -46,6 +46,12 @@ internal sealed class AgentCommand
     private readonly Option<string> _rateLimiterMaxDelay = Flag.Of("--rate-limiter-max-delay", Defaults.Works.RateLimiterMaxDelay, "Longest retry delay of a failed Work.");
     private readonly Option<double> _rateLimiterQps = Flag.Of("--rate-limiter-qps", Defaults.Works.RateLimiterQps, "Retries of failed Works per second, all together.");
     private readonly Option<int> _rateLimiterBucketSize = Flag.Of("--rate-limiter-bucket-size", Defaults.Works.RateLimiterBucketSize, "Retries of failed Works allowed at once before --rate-limiter-qps applies.");
+    private readonly Option<string> _signals = Flag.Of("--signal-conditions", "*",
+        "Signal conditions written on the Karmada Cluster beside Ready, as kagent.io/<name>: '*' for all, 'name' to enable, '-name' to disable " +
+        "('*,-CapacityPressure'), empty for none; NodesReady, ControlPlaneHealthy, CapacityPressure, ClockSynchronized. A turned-off one is set Unknown.");
+    private readonly Option<int> _signalNodesReady = Flag.Of("--signal-nodes-ready-threshold", Defaults.Signals.NodesReadyPercent, "kagent.io/NodesReady is False when fewer than this percentage of the nodes are Ready (0-100).");
+    private readonly Option<int> _signalCapacity = Flag.Of("--signal-capacity-threshold", Defaults.Signals.CapacityPercent, "kagent.io/CapacityPressure is True when pod requests reach this percentage of allocatable CPU, memory or pods (1-100).");
+    private readonly Option<string> _signalClockSkew = Flag.Of("--signal-clock-skew-threshold", Defaults.Signals.ClockSkewThreshold, "kagent.io/ClockSynchronized is False when the agent's or the member's clock is further than this from the control plane's.");
     private readonly CommonFlags _common = new(AgentOptions.DefaultMetricsBindAddress, AgentOptions.DefaultHealthProbeBindAddress);
 
     public Command Build(Func<AgentOptions, CancellationToken, Task<int>> run)
@@ -86,7 +92,24 @@ internal sealed class AgentCommand
         _failureThreshold, _clusterApiQps, _clusterApiBurst,
         _eventExport, _eventReasons, _eventKinds, _eventNamespaces, _eventQps, _eventBurst, _eventMaxPending,
         _controllers, _concurrentWorkSyncs, _rateLimiterBaseDelay, _rateLimiterMaxDelay, _rateLimiterQps, _rateLimiterBucketSize,
+        _signals, _signalNodesReady, _signalCapacity, _signalClockSkew,
     ];
+
+    private SignalOptions BindSignals(ParseResult result)
+    {
+        var nodesReady = result.GetValue(_signalNodesReady);
+        if (nodesReady is < 0 or > 100) throw new ConfigurationException(_signalNodesReady.Name, $"{nodesReady} is not a percentage between 0 and 100");
+        var capacity = result.GetValue(_signalCapacity);
+        if (capacity is < 1 or > 100) throw new ConfigurationException(_signalCapacity.Name, $"{capacity} is not a percentage between 1 and 100");
+        var baseline = new SignalOptions
+        {
+            NodesReadyPercent = nodesReady,
+            CapacityPercent = capacity,
+            ClockSkewThreshold = FlagValues.ParseDuration(_signalClockSkew.Name, result.GetValue(_signalClockSkew), allowZero: false),
+        };
+        var (signals, problem) = SignalOptions.ParseEnabled(FlagValues.ParseList(_signals.Name, result.GetValue(_signals)), baseline);
+        return signals ?? throw new ConfigurationException(_signals.Name, problem!);
+    }
 
     private WorkOptions BindWorks(ParseResult result)
     {
@@ -158,6 +181,7 @@ internal sealed class AgentCommand
             MemberClientLimits = Flag.Limits(_clusterApiQps, _clusterApiBurst, result),
             EventExport = BindEventExport(result),
             Works = BindWorks(result),
+            Signals = BindSignals(result),
             Common = _common.Bind(result),
         };
     }

@@ -60,6 +60,8 @@ public sealed record AgentOptions
 
     public WorkOptions Works { get; init; } = WorkOptions.Default;
 
+    public SignalOptions Signals { get; init; } = SignalOptions.Default;
+
     public required CommonOptions Common { get; init; }
 
     public TimeSpan ClusterLeaseRenewInterval => ClusterLeaseDuration * ClusterLeaseRenewIntervalFraction;

@@ -49,6 +49,25 @@ public static class FlagValues
         return taints;
     }
 
+    /// <summary>
+    /// karmada-agent's --controllers syntax, for any set of names: "*" for all, a name to enable it, "-name" to
+    /// disable it ("*,-execution"). The enabled names, or what is wrong with the list.
+    /// </summary>
+    public static (HashSet<string>? Enabled, string? Problem) ParseSelection(IReadOnlyList<string> items, IReadOnlyList<string> known, string noun)
+    {
+        if (items.Count == 0) return (null, $"is empty; use * for every {noun}");
+        var enabled = new HashSet<string>(items.Contains("*") ? known : [], StringComparer.Ordinal);
+        foreach (var item in items.Where(i => i != "*"))
+        {
+            var name = item.TrimStart('-');
+            if (!known.Contains(name)) return (null, $"'{name}' is not a {noun}; known: {string.Join(", ", known)}");
+            if (item.StartsWith('-')) enabled.Remove(name);
+            else enabled.Add(name);
+        }
+
+        return (enabled, null);
+    }
+
     public static TimeSpan ParseDuration(string flag, string? text, bool allowZero = true)
     {
         if (!GoDuration.TryParse(text, out var value))

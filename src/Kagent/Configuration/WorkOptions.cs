@@ -38,17 +38,8 @@ public sealed record WorkOptions
     /// </summary>
     public static (WorkOptions? Options, string? Problem) ParseControllers(IReadOnlyList<string> items, WorkOptions baseline)
     {
-        if (items.Count == 0) return (null, "is empty; use * for every controller");
-        var all = items.Contains("*");
-        var enabled = new HashSet<string>(all ? ControllerNames : [], StringComparer.Ordinal);
-        foreach (var item in items.Where(i => i != "*"))
-        {
-            var name = item.TrimStart('-');
-            if (!ControllerNames.Contains(name)) return (null, $"'{name}' is not a controller; known: {string.Join(", ", ControllerNames)}");
-            if (item.StartsWith('-')) enabled.Remove(name);
-            else enabled.Add(name);
-        }
-
+        var (enabled, problem) = FlagValues.ParseSelection(items, ControllerNames, "controller");
+        if (enabled is null) return (null, problem);
         return (baseline with
         {
             ClusterStatus = enabled.Contains("clusterStatus"),

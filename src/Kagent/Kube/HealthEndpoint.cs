@@ -6,7 +6,14 @@ using Kagent.Operator.Client;
 namespace Kagent.Kube;
 
 /// <summary>One answer of an API server's health endpoint; <see cref="Error"/> is set when there was no answer.</summary>
-public sealed record HealthAnswer(HttpStatusCode? Status, string Body, string? Error, TimeSpan Duration);
+public sealed record HealthAnswer(HttpStatusCode? Status, string Body, string? Error, TimeSpan Duration)
+{
+    /// <summary>The server's clock as its Date header said (whole seconds), when it answered.</summary>
+    public DateTimeOffset? ServerDate { get; init; }
+
+    /// <summary>This process's clock halfway through the request: the moment <see cref="ServerDate"/> is compared with.</summary>
+    public DateTimeOffset LocalMidpoint { get; init; }
+}
 
 /// <summary>One "[+]name ok" or "[-]name failed: reason" line of a verbose health answer.</summary>
 public sealed record HealthCheckLine(string Name, bool Ok, string? Message);
@@ -27,20 +34,30 @@ public static class HealthEndpoint
             : null,
     };
 
-    public static async Task<HealthAnswer> GetAsync(KubeClient server, string path, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<HealthAnswer> GetAsync(KubeClient server, string path, TimeSpan timeout, CancellationToken cancellationToken, TimeProvider? time = null)
     {
         var started = Stopwatch.GetTimestamp();
+        var sent = (time ?? TimeProvider.System).GetUtcNow();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var endpoint = path.Split('?')[0];
         try
         {
             using var response = await server.SendAsync(HttpMethod.Get, path, cancellationToken: deadline.Token);
-            return new HealthAnswer(response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token), null, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            return new HealthAnswer(response.StatusCode, await response.Content.ReadAsStringAsync(deadline.Token), null, elapsed)
+            {
+                ServerDate = response.Headers.Date, LocalMidpoint = sent + elapsed / 2,
+            };
         }
         catch (HttpOperationException e)
         {
-            return new HealthAnswer(e.Response.StatusCode, e.Response.Content ?? "", null, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            return new HealthAnswer(e.Response.StatusCode, e.Response.Content ?? "", null, elapsed)
+            {
+                ServerDate = e.Response.Headers.TryGetValue("Date", out var date) && DateTimeOffset.TryParse(date.FirstOrDefault(), out var parsed) ? parsed : null,
+                LocalMidpoint = sent + elapsed / 2,
+            };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -162,6 +162,21 @@ public sealed class ApiServer : IAsyncDisposable
         await WaitReadyAsync(cancellationToken);
     }
 
+    /// <summary>Kills etcd only: kube-apiserver keeps answering, and its /readyz and /livez report the etcd check failing.</summary>
+    public void KillEtcd()
+    {
+        _etcd?.Kill();
+        _etcd?.Dispose();
+        _etcd = null;
+    }
+
+    /// <summary>Starts etcd again after <see cref="KillEtcd"/>; done when kube-apiserver answers /readyz again.</summary>
+    public async Task StartEtcdAgainAsync(CancellationToken cancellationToken = default)
+    {
+        StartEtcd();
+        await WaitReadyAsync(cancellationToken);
+    }
+
     /// <summary>Starts kube-apiserver again on the same port, with the same certificates and data.</summary>
     public Task RestartApiServerAsync(CancellationToken cancellationToken = default) => StartApiServerAsync(cancellationToken);
 

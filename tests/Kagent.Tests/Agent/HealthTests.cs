@@ -3,6 +3,7 @@ using k8s.Models;
 using Kagent.Agent.Health;
 using Kagent.Api.Karmada;
 using Kagent.Operator.Client;
+using Kagent.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -104,13 +105,4 @@ public sealed class HealthTests : IDisposable
     }
 
     private static (string, string) Pair(V1Condition condition) => (condition.Status, condition.Reason);
-
-    private sealed class ManualTime : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

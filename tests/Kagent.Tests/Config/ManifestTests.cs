@@ -17,6 +17,7 @@ public sealed class ManifestTests(FleetFixture fleet)
     [InlineData("config/host", "member1")]
     [InlineData("config/prometheus/monitors.yaml", "karmada")]
     [InlineData("config/samples", "karmada")]
+    [InlineData("config/samples/automation", "karmada")]
     [InlineData("config/crd/karmada", "member1")]
     [InlineData("config/agent", "member1")]
     public async Task Kustomization_passes_server_side_dry_run(string kustomization, string cluster)

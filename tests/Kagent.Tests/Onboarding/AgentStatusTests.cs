@@ -223,6 +223,104 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
     }
 
     [Fact]
+    public async Task Signal_conditions_follow_nodes_capacity_and_control_plane_checks_after_the_threshold_and_go_unknown_when_the_agent_stops()
+    {
+        await Member.CreateNodeAsync(new SimulatedNode("s1", Cpu: "4"));
+        await Member.CreateNodeAsync(new SimulatedNode("s2", Cpu: "4"));
+        var agent = StartAgent();
+        await RegisterAsync(agent);
+        await WaitForSignalAsync("NodesReady", "True", "EnoughNodesReady");
+        await WaitForSignalAsync("ControlPlaneHealthy", "True", "ChecksPassing");
+        await WaitForSignalAsync("CapacityPressure", "False", "NoPressure");
+        await WaitForSignalAsync("ClockSynchronized", "True", "ClocksInSync");
+
+        // Most nodes NotReady: False once the failure threshold has passed, and back.
+        var changedAt = DateTime.UtcNow;
+        await Member.SetNodeReadyAsync("s1", false);
+        var nodes = await WaitForSignalAsync("NodesReady", "False", "TooFewNodesReady");
+        Assert.Equal("1 of 2 nodes are Ready (50%; threshold 90%)", nodes.Message);
+        AssertAfterThreshold(changedAt, nodes, "NodesReady False");
+        changedAt = DateTime.UtcNow;
+        await Member.SetNodeReadyAsync("s1", true);
+        AssertAfterThreshold(changedAt, await WaitForSignalAsync("NodesReady", "True", "EnoughNodesReady"), "NodesReady True");
+
+        // Requests fill allocatable CPU, and leave it.
+        await CreatePodAsync("big", "s1", containers: [("7500m", "1Gi")]);
+        var pressure = await WaitForSignalAsync("CapacityPressure", "True", "CPUPressure");
+        Assert.StartsWith("requests use cpu 93%", pressure.Message);
+        await Member.Admin.CoreV1.DeleteNamespacedPodAsync("big", "default", gracePeriodSeconds: 0);
+        await WaitForSignalAsync("CapacityPressure", "False", "NoPressure");
+
+        // The member's etcd fails: its API server still answers, and names the failing check.
+        Member.Server.KillEtcd();
+        try
+        {
+            var checks = await WaitForSignalAsync("ControlPlaneHealthy", "False", "ChecksFailing");
+            Assert.Contains("/readyz etcd", checks.Message);
+        }
+        finally
+        {
+            await Member.Server.StartEtcdAgainAsync();
+        }
+
+        await WaitForSignalAsync("ControlPlaneHealthy", "True", "ChecksPassing");
+
+        // Stopped: every signal Unknown (nothing in Karmada ages them out); Ready is left to Karmada's lease check.
+        await agent.StopAsync(TimeSpan.FromSeconds(20));
+        var cluster = await WaitForStatusAsync(c => c.Status!.Conditions!.Where(x => x.Type.StartsWith("kagent.io/", StringComparison.Ordinal)).All(x => x.Status == "Unknown"), "signals Unknown after stop");
+        Assert.Equal(4, cluster.Status!.Conditions!.Count(x => x.Type.StartsWith("kagent.io/", StringComparison.Ordinal) && x.Reason == "AgentStopped"));
+    }
+
+    [Fact]
+    public async Task A_condition_another_writer_owns_survives_100_status_writes_of_the_agent()
+    {
+        await Member.CreateNodeAsync(new SimulatedNode("w1", Pods: "100000"));
+        var agent = StartAgent("--cluster-status-update-frequency", "100ms");
+        await RegisterAsync(agent);
+        await WaitForSignalAsync("NodesReady", "True", "EnoughNodesReady");
+
+        // Karmada's in-tree detector writes its condition as any third party does: read, upsert, PUT with the resourceVersion.
+        var written = 0;
+        async Task WriteForeignAsync(string status)
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                var cluster = (await Clusters.GetAsync(Name))!;
+                cluster.Status!.Conditions = Kagent.Operator.Entities.Conditions.Set(cluster.Status.Conditions, "ServiceDomainNameResolutionReady", status,
+                    status == "True" ? "ServiceDomainNameResolutionReady" : "ServiceDomainNameResolutionFailed", "written by the detector", null, DateTime.UtcNow);
+                try
+                {
+                    await Clusters.ReplaceStatusAsync(cluster);
+                    written++;
+                    return true;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+                {
+                    return false;
+                }
+            }, Timeout, "foreign condition written");
+        }
+
+        await WriteForeignAsync("True");
+        async Task<double> WritesAsync() => await onboarding.AgentMetricAsync(agent, "kagent_status_writes_total", ("member_cluster", Name)) ?? 0;
+        var before = await WritesAsync();
+
+        // Every new pod changes the status, so every round writes; the detector flips its condition now and then.
+        var pods = 0;
+        while (await WritesAsync() < before + 100)
+        {
+            await CreatePodAsync($"churn-{pods++}", "w1", containers: [("1m", "1Mi")]);
+            if (pods % 40 == 0) await WriteForeignAsync(pods % 80 == 0 ? "True" : "False");
+        }
+
+        var last = pods / 40 % 2 == 0 ? "True" : "False";
+        var final = (await Clusters.GetAsync(Name))!.Status!.Conditions!.Single(c => c.Type == "ServiceDomainNameResolutionReady");
+        output.WriteLine($"{await WritesAsync() - before} agent status writes, {written} detector writes, {pods} pods");
+        Assert.Equal((last, "written by the detector"), (final.Status, final.Message));
+        Assert.Contains((await Clusters.GetAsync(Name))!.Status!.Conditions!, c => c.Type == "kagent.io/NodesReady");
+    }
+
+    [Fact]
     public async Task Killing_the_leading_replica_hands_over_before_the_heartbeat_lease_expires()
     {
         var (gaps, _) = await HeartbeatGapsAcrossHandOverAsync(first =>
@@ -307,7 +405,9 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
 
     private ServerProcess StartAgentWithLeaderElection(string[] leaderElection, params string[] extra)
     {
-        var agent = onboarding.StartAgent(Name, Name, ["--cluster-api-endpoint", Member.Server.Url, .. FastStatusTimings, .. leaderElection, .. extra]);
+        // A timing flag given in extra replaces the fast default.
+        var timings = FastStatusTimings.Chunk(2).Where(pair => !extra.Contains(pair[0])).SelectMany(pair => pair);
+        var agent = onboarding.StartAgent(Name, Name, ["--cluster-api-endpoint", Member.Server.Url, .. timings, .. leaderElection, .. extra]);
         _agents.Add(agent);
         return agent;
     }
@@ -327,6 +427,10 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
     private async Task<Cluster> WaitForClusterSpecAsync(Func<Cluster, bool> condition, string what, TimeSpan? timeout = null) =>
         (await Eventually.MatchAsync(() => Clusters.GetAsync(Name), c => c is not null && Safe(() => condition(c)), timeout ?? Timeout,
             what + "\n" + string.Join("\n", _agents.Select(a => a.LogTail(15)))))!;
+
+    private async Task<V1Condition> WaitForSignalAsync(string name, string status, string reason) =>
+        (await WaitForStatusAsync(c => c.Status!.Conditions!.Any(x => x.Type == $"kagent.io/{name}" && x.Status == status && x.Reason == reason), $"kagent.io/{name} {status} {reason}"))
+        .Status!.Conditions!.Single(c => c.Type == $"kagent.io/{name}");
 
     private async Task<V1Condition> WaitForReadyAsync(string status, string reason) =>
         (await WaitForStatusAsync(c => c.Status!.Conditions!.Any(x => x.Type == "Ready" && x.Status == status && x.Reason == reason), $"Ready {status} {reason}"))

@@ -174,7 +174,6 @@ public sealed class OnboardingFixture : IAsyncLifetime
         return path;
     }
 
-    /// <summary>Starts `kagent agent` for a cluster name against a member's API server.</summary>
     /// <summary>Starts an agent with a metrics endpoint of its own (unless <paramref name="extra"/> names one), which tests read its state from.</summary>
     public ServerProcess StartAgent(string clusterName, string member, params string[] extra)
     {

@@ -9,7 +9,7 @@ namespace Kagent.Agent.Status;
 
 /// <summary>
 /// One round's Cluster status, from what was last posted and what the member shows now: Ready (debounced by the
-/// success and failure thresholds) and CompleteAPIEnablements conditions, the Kubernetes version, API enablements,
+/// success and failure thresholds), the signal conditions and CompleteAPIEnablements, the Kubernetes version, API enablements,
 /// node and resource summaries and allocatable modelings.
 /// </summary>
 public sealed class ClusterStatusComputer(
@@ -18,6 +18,7 @@ public sealed class ClusterStatusComputer(
     MemberHealthProbe probe,
     ApiEnablements enablements,
     ReadyDebouncer debouncer,
+    Signals.SignalConditions signals,
     TimeProvider time,
     ILogger logger)
 {
@@ -35,6 +36,7 @@ public sealed class ClusterStatusComputer(
 
         var status = KubeJson.Clone(current);
         status.Conditions = Conditions.Set(status.Conditions, ready.Type, ready.Status == "True", ready.Reason, ready.Message, null, now);
+        status.Conditions = await signals.ApplyAsync(status.Conditions, health, snapshot, now, cancellationToken);
 
         // Not ready once the thresholds have spoken: only the Ready condition moves; the rest stays as last reported
         // (as Karmada does). A probe that failed within the failure threshold does not hold back the summaries,

@@ -33,6 +33,8 @@ public sealed class ClusterStatusReporter(
     ILogger<ClusterStatusReporter> logger) : IControllerRunner
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ClockReadInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StopWriteTimeout = TimeSpan.FromSeconds(5);
     private readonly EntityClient<Cluster> _clusters = new(karmada);
     private long _writes;
     private long _skipped;
@@ -71,15 +73,41 @@ public sealed class ClusterStatusReporter(
         {
             stop.Cancel();
             await watches;
+            if (cancellationToken.IsCancellationRequested) await MarkSignalsStoppedAsync();
+        }
+    }
+
+    /// <summary>
+    /// On stop (shutdown, or leadership lost), the signal conditions go Unknown: nothing in Karmada ages them out,
+    /// and a taint policy must not act on what nobody measures any more. The next leader posts real values at once.
+    /// </summary>
+    private async Task MarkSignalsStoppedAsync()
+    {
+        using var timeout = new CancellationTokenSource(StopWriteTimeout);
+        try
+        {
+            if (await _clusters.GetAsync(options.ClusterName, cancellationToken: timeout.Token) is not { Status: { } status } cluster) return;
+            var before = KubeJson.Serialize(status.Conditions);
+            status.Conditions = Signals.SignalConditions.Stopped(status.Conditions, time.GetUtcNow().UtcDateTime);
+            if (KubeJson.Serialize(status.Conditions) == before) return;
+            await _clusters.ReplaceStatusAsync(cluster, timeout.Token);
+            logger.SignalsMarkedStopped(options.ClusterName);
+        }
+        catch (Exception e)
+        {
+            logger.StatusNotWritten(e, options.ClusterName);
         }
     }
 
     private async Task ReportAsync(ClusterResources resources, Task synced, CancellationToken cancellationToken)
     {
         var discovery = new Metadata.MetadataReporter(options, karmada, logger);
+        var signalOptions = options.Signals;
+        var signals = new Signals.SignalConditions(signalOptions, options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time,
+            signalOptions.IsEnabled(SignalOptions.ClockSynchronized) ? new Signals.ClockReader(karmada, time, ClockReadInterval) : null);
         var computer = new ClusterStatusComputer(options.ClusterName, member,
-            new MemberHealthProbe(member, ProbeTimeout, agentMetrics, probeReport, time), new ApiEnablements(member, time),
-            new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time), time, logger);
+            new MemberHealthProbe(member, ProbeTimeout, agentMetrics, probeReport, time, checkLive: signalOptions.IsEnabled(SignalOptions.ControlPlaneHealthy)),
+            new ApiEnablements(member, time), new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time), signals, time, logger);
         metrics.Publish(options.ClusterName);
         string? lastWritten = null;
         var lastWrite = DateTimeOffset.MinValue;

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Kagent.Agent.Health;
+using Kagent.Agent.Status;
+using Kagent.Configuration;
+
+namespace Kagent.Agent.Signals;
+
+/// <summary>
+/// Each signal's rule: what it observes, with its reasons and a message that says what was seen. A null result
+/// means the signal cannot be measured this round (its caches are not synced yet); its condition stays as posted.
+/// Messages hold no timestamps or ages, so an unchanged state never rewrites the Cluster.
+/// </summary>
+public static class SignalRules
+{
+    public static SignalObservation? NodesReady(ResourceSnapshot? snapshot, int thresholdPercent)
+    {
+        if (snapshot is null) return null;
+        var type = SignalObservation.TypeOf(SignalOptions.NodesReady);
+        if (snapshot.Nodes == 0) return new(type, "False", "NoNodes", "the cluster has no nodes");
+        var percent = snapshot.ReadyNodes * 100 / snapshot.Nodes;
+        var seen = $"{snapshot.ReadyNodes} of {snapshot.Nodes} nodes are Ready ({percent}%; threshold {thresholdPercent}%)";
+        return percent >= thresholdPercent ? new(type, "True", "EnoughNodesReady", seen) : new(type, "False", "TooFewNodesReady", seen);
+    }
+
+    public static SignalObservation ControlPlaneHealthy(HealthResult health)
+    {
+        var type = SignalObservation.TypeOf(SignalOptions.ControlPlaneHealthy);
+        if (health.Outcome == HealthOutcome.Unreachable) return new(type, "Unknown", "NotReachable", $"the member's API server did not answer: {health.Detail}");
+        return health.FailingChecks.Count == 0
+            ? new(type, "True", "ChecksPassing", health.LiveChecked ? "every /readyz and /livez check passes" : "every /readyz check passes")
+            : new(type, "False", "ChecksFailing", $"failing: {string.Join(", ", health.FailingChecks)}");
+    }
+
+    public static SignalObservation? CapacityPressure(ResourceSnapshot? snapshot, int thresholdPercent)
+    {
+        if (snapshot is null) return null;
+        var type = SignalObservation.TypeOf(SignalOptions.CapacityPressure);
+        var used = new (string Name, string Reason, decimal Allocated, decimal Allocatable)[]
+        {
+            ("cpu", "CPUPressure", snapshot.Allocated.CpuCores, snapshot.Allocatable.CpuCores),
+            ("memory", "MemoryPressure", snapshot.Allocated.MemoryBytes, snapshot.Allocatable.MemoryBytes),
+            ("pods", "PodsPressure", snapshot.Allocated.PodCount, snapshot.Allocatable.PodCount),
+        }.Where(r => r.Allocatable > 0).Select(r => (r.Name, r.Reason, Percent: (int)Math.Floor(r.Allocated * 100 / r.Allocatable))).ToList();
+        if (used.Count == 0) return new(type, "False", "NoAllocatable", "the nodes report nothing allocatable");
+        var pressed = used.Where(r => r.Percent >= thresholdPercent).ToList();
+        var seen = string.Join(", ", used.Select(r => $"{r.Name} {r.Percent.ToString(CultureInfo.InvariantCulture)}%"));
+        return pressed.Count == 0
+            ? new(type, "False", "NoPressure", $"requests use {seen} of allocatable (threshold {thresholdPercent}%)")
+            : new(type, "True", pressed.Count == 1 ? pressed[0].Reason : "MultiplePressure", $"requests use {seen} of allocatable (threshold {thresholdPercent}%)");
+    }
+
+    /// <summary>
+    /// The agent's and the member's clocks against the control plane's, from Date headers (whole seconds, so one
+    /// second is allowed for their rounding). The message rounds to whole seconds so that it stays stable.
+    /// </summary>
+    public static SignalObservation? ClockSynchronized(ClockReading? reading, TimeSpan threshold)
+    {
+        if (reading is null) return null;
+        var type = SignalObservation.TypeOf(SignalOptions.ClockSynchronized);
+        var agent = reading.AgentOffset;
+        var member = reading.MemberOffset;
+        var limit = threshold + TimeSpan.FromSeconds(1);
+        var off = new List<string>();
+        if (agent.Duration() > limit) off.Add($"the agent's clock is {Seconds(agent)} off the control plane's");
+        if (member is { } m && m.Duration() > limit) off.Add($"the member's clock is {Seconds(m)} off the control plane's");
+        return off.Count == 0
+            ? new(type, "True", "ClocksInSync", $"the agent's and the member's clocks are within {Seconds(threshold)} of the control plane's")
+            : new(type, "False", "ClockSkewed", $"{string.Join("; ", off)} (threshold {Seconds(threshold)})");
+    }
+
+    private static string Seconds(TimeSpan span) => $"{Math.Round(span.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s";
+}

@@ -1,0 +1,40 @@
+using Kagent.Agent.Health;
+using Kagent.Agent.Signals;
+using Kagent.Testing.Fixtures;
+using Xunit;
+
+namespace Kagent.Tests.Agent;
+
+/// <summary>
+/// kagent.io/ClockSynchronized against real API servers: the agent's time source skewed by hand, the control
+/// plane's and the member's clocks read from their Date headers as the agent reads them.
+/// </summary>
+[Collection(FleetCollection.Name)]
+public sealed class ClockSignalTests(FleetFixture fleet)
+{
+    private static readonly TimeSpan Threshold = TimeSpan.FromSeconds(5);
+
+    [Theory]
+    [InlineData(0, "True", "ClocksInSync")]
+    [InlineData(30, "False", "ClockSkewed")]
+    [InlineData(-30, "False", "ClockSkewed")]
+    public async Task A_skewed_agent_clock_is_reported_and_a_true_one_is_in_sync(int skewSeconds, string status, string reason)
+    {
+        var time = new SkewedTime(TimeSpan.FromSeconds(skewSeconds));
+        var health = await new MemberHealthProbe(fleet.Member1.Admin, TimeSpan.FromSeconds(5), time: time).ProbeAsync(default);
+        var reading = await new ClockReader(fleet.ControlPlane.Admin, time, TimeSpan.FromMinutes(1)).ReadAsync(health.Answer, default);
+
+        var signal = SignalRules.ClockSynchronized(reading, Threshold)!;
+        Assert.Equal((status, reason), (signal.Status, signal.Reason));
+        Assert.InRange(reading!.AgentOffset.TotalSeconds, skewSeconds - 1.5, skewSeconds + 1.5);
+
+        // The member's clock is this machine's, as the control plane's: in sync with it whatever the agent's says.
+        Assert.InRange(reading.MemberOffset!.Value.TotalSeconds, -1.5, 1.5);
+        if (skewSeconds != 0) Assert.Equal($"the agent's clock is {skewSeconds}s off the control plane's (threshold 5s)", signal.Message);
+    }
+
+    private sealed class SkewedTime(TimeSpan skew) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + skew;
+    }
+}
