@@ -19,10 +19,17 @@ public static class KagentCli
         return root;
     }
 
+    /// <summary>
+    /// "--flag=" is an empty value, as Go's flag package (and karmada-agent) reads it; System.CommandLine would see
+    /// a missing one, so it is passed as "--flag" "".
+    /// </summary>
+    private static string[] SplitEmptyValues(string[] args) =>
+        [.. args.SelectMany(a => a.StartsWith("--", StringComparison.Ordinal) && a.EndsWith('=') && a.IndexOf('=') == a.Length - 1 ? [a[..^1], ""] : new[] { a })];
+
     public static async Task<int> InvokeAsync(string[] args, RootCommand? root = null)
     {
         root ??= Build();
-        var result = root.Parse(args);
+        var result = root.Parse(SplitEmptyValues(args));
         if (result.Errors.Count > 0)
         {
             var command = result.CommandResult.Command == root ? "kagent" : $"kagent {result.CommandResult.Command.Name}";

@@ -58,6 +58,12 @@ public sealed class CliTests
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--cluster-lease-renew-interval-fraction", "1.5"], "--cluster-lease-renew-interval-fraction:" },
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--cluster-labels", "novalue"], "--cluster-labels: 'novalue' is not key=value" },
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--cluster-taints", "k=v:Sometimes"], "--cluster-taints:" },
+        { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-nodes-ready-threshold", "120"], "--signal-nodes-ready-threshold: 120 is not a percentage between 0 and 100" },
+        { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-capacity-threshold", "0"], "--signal-capacity-threshold: 0 is not a percentage between 1 and 100" },
+        { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-clock-skew-threshold", "-5s"], "--signal-clock-skew-threshold: '-5s' is not a duration" },
+        { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-conditions", "Bogus"], "--signal-conditions: 'Bogus' is not a signal; known: NodesReady" },
+        // "--flag=" is an empty value, as in Go: accepted here, so the error is the next one.
+        { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-conditions=", "--cluster-taints", "k=v:Sometimes"], "--cluster-taints:" },
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--cluster-api-endpoint", "http://plain:80"], "--cluster-api-endpoint: 'http://plain:80' is not an absolute https URL" },
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--metrics-bind-address", "everywhere"], "--metrics-bind-address:" },
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--cluster-api-qps", "0"], "--cluster-api-qps: must be greater than 0" },
