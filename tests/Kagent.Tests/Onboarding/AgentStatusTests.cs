@@ -420,9 +420,8 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
         await onboarding.WaitForAgentRegisteredAsync(agent, Timeout);
     }
 
-    private async Task<Cluster> WaitForStatusAsync(Func<Cluster, bool> condition, string what, TimeSpan? timeout = null) =>
-        (await Eventually.MatchAsync(() => Clusters.GetAsync(Name), c => c?.Status is not null && Safe(() => condition(c)), timeout ?? Timeout,
-            what + "\n" + string.Join("\n", _agents.Select(a => a.LogTail(15)))))!;
+    private Task<Cluster> WaitForStatusAsync(Func<Cluster, bool> condition, string what, TimeSpan? timeout = null) =>
+        WaitForClusterSpecAsync(c => c.Status is not null && condition(c), what, timeout);
 
     private async Task<Cluster> WaitForClusterSpecAsync(Func<Cluster, bool> condition, string what, TimeSpan? timeout = null) =>
         (await Eventually.MatchAsync(() => Clusters.GetAsync(Name), c => c is not null && Safe(() => condition(c)), timeout ?? Timeout,

@@ -15,6 +15,7 @@ public sealed class MetadataReporter(AgentOptions options, KubeClient karmada, I
 {
     private readonly EntityClient<ClusterRegistration> _registrations = new(karmada);
     private string? _reported;
+    private (long Nodes, string? Version)? _seen;
 
     public static DiscoveredMetadata Discover(ClusterPlacement placement, string? gitVersion) => new()
     {
@@ -24,12 +25,22 @@ public sealed class MetadataReporter(AgentOptions options, KubeClient karmada, I
         Distribution = Distributions.FromVersion(gitVersion),
     };
 
-    /// <summary>Writes what was discovered if it differs from what was last written; a failure is logged and tried again next round.</summary>
-    public async Task ReportAsync(ClusterPlacement placement, string? gitVersion, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes what was discovered if it differs from what was last written; a failure is logged and tried again next
+    /// round. Nothing is computed while neither the nodes nor the version changed since the last write.
+    /// </summary>
+    public async Task ReportAsync(ClusterResources resources, string? gitVersion, CancellationToken cancellationToken)
     {
-        var discovered = Discover(placement, gitVersion);
+        var seen = (resources.NodesVersion, gitVersion);
+        if (_seen == seen) return;
+        var discovered = Discover(resources.Placement(), gitVersion);
         var json = KubeJson.Serialize(discovered);
-        if (json == _reported) return;
+        if (json == _reported)
+        {
+            _seen = seen;
+            return;
+        }
+
         try
         {
             // Every field is named, null included, so that a zone or region gone from the member goes from the registration.
@@ -47,6 +58,7 @@ public sealed class MetadataReporter(AgentOptions options, KubeClient karmada, I
                 },
             }, cancellationToken: cancellationToken);
             _reported = json;
+            _seen = seen;
             logger.MetadataDiscovered(options.ClusterName, discovered.Provider ?? "-", discovered.Region ?? "-",
                 string.Join(",", discovered.Zones ?? []), discovered.Distribution ?? "-");
         }

@@ -43,7 +43,7 @@ public sealed class SignalConditions(SignalOptions options, TimeSpan successThre
             if (observed is null) continue;
             if (!_debouncers.TryGetValue(type, out var debouncer)) _debouncers[type] = debouncer = new ReadyDebouncer(successThreshold, failureThreshold, time);
             var posted = debouncer.Adjust(Conditions.Find(conditions, type), observed.ToCondition());
-            conditions = Set(conditions, new SignalObservation(type, posted.Status, posted.Reason, posted.Message), now);
+            conditions = Conditions.Set(conditions, type, posted.Status, posted.Reason, posted.Message, null, now);
         }
 
         return conditions;

@@ -31,9 +31,13 @@ public sealed class ClusterResources
     private readonly Dictionary<string, int> _providers = [];
     private int _readyNodes;
     private long _version;
+    private long _nodesVersion;
 
     /// <summary>Grows with every change; equal versions mean equal sums.</summary>
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Grows with every node change only; equal versions mean the same <see cref="Placement"/>.</summary>
+    public long NodesVersion => Interlocked.Read(ref _nodesVersion);
 
     public void OnNode(WatchEvent<SlimNode> change)
     {
@@ -56,6 +60,7 @@ public sealed class ClusterResources
             }
 
             Interlocked.Increment(ref _version);
+            Interlocked.Increment(ref _nodesVersion);
         }
     }
 

@@ -145,7 +145,7 @@ public sealed class ClusterStatusReporter(
 
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var status = await computer.ComputeAsync(cluster, resources, synced, cancellationToken);
-                if (synced.IsCompletedSuccessfully) await discovery.ReportAsync(resources.Placement(), status.KubernetesVersion, cancellationToken);
+                if (synced.IsCompletedSuccessfully) await discovery.ReportAsync(resources, status.KubernetesVersion, cancellationToken);
                 metrics.Record(options.ClusterName, status);
                 var json = KubeJson.Serialize(status);
                 if (json == lastWritten || json == KubeJson.Serialize(cluster.Status))
