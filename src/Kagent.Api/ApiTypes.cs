@@ -8,7 +8,7 @@ namespace Kagent.Api;
 public static class ApiTypes
 {
     /// <summary>The kagent.io CRDs, committed under config/crd/bases.</summary>
-    public static IReadOnlyList<Type> KagentCrds { get; } = [typeof(ClusterRegistration), typeof(OnboardingPolicy)];
+    public static IReadOnlyList<Type> KagentCrds { get; } = [typeof(ClusterRegistration), typeof(OnboardingPolicy), typeof(ClusterAvailability)];
 
     /// <summary>Karmada's kinds the agent uses, as CRDs for the stand-in control plane (tests, the local fleet): Cluster (which a real
     /// control plane serves from karmada-aggregated-apiserver), Work and ResourceInterpreterCustomization.</summary>

@@ -3,6 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kagent.Aggregation.Availability;
+using Kagent.Api.V1Beta1;
+using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;
 using Kagent.Testing.Pki;
@@ -13,7 +16,7 @@ namespace Kagent.Benchmarks;
 /// <summary>Latency percentiles of one kind of request, in milliseconds.</summary>
 public sealed record LatencyResult(string What, int Requests, double P50, double P99, double Max);
 
-public sealed record HubResult(int Clusters, IReadOnlyList<LatencyResult> Latencies, double WorkingSetMiB, double PrivateMiB, double PeakMiB, int Watchers, LatencyResult FanOut, double WorkingSetWithWatchersMiB);
+public sealed record HubResult(int Clusters, int History, IReadOnlyList<LatencyResult> Latencies, double WorkingSetMiB, double PrivateMiB, double PeakMiB, int Watchers, LatencyResult FanOut, double WorkingSetWithWatchersMiB);
 
 /// <summary>
 /// The hub's aggregated API at fleet scale on a real control plane: N Clusters with status and fresh Leases,
@@ -22,7 +25,7 @@ public sealed record HubResult(int Clusters, IReadOnlyList<LatencyResult> Latenc
 /// </summary>
 public sealed class HubBenchmark(string root, Action<string> progress)
 {
-    public async Task<HubResult> RunAsync(int clusters, int watchers, int requests)
+    public async Task<HubResult> RunAsync(int clusters, int watchers, int requests, int history)
     {
         progress("starting a control plane");
         await using var controlPlane = await ControlPlane.StartAsync(EnvtestBinaries.Default, new ApiServerOptions
@@ -32,6 +35,7 @@ public sealed class HubBenchmark(string root, Action<string> progress)
         });
         using var admin = controlPlane.Server.AdminHttpClient(maxConnections: 256);
         await PopulateAsync(admin, controlPlane.Server.Url, clusters);
+        if (history > 0) await PopulateHistoryAsync(admin, controlPlane.Server.Url, clusters, history);
 
         var ca = CertificateAuthority.Create("kagent-hub-ca");
         ca.IssueServing("kagent-hub", ["localhost", HubApiService.ServiceDnsName], [IPAddress.Loopback]).WriteTo(Path.Combine(root, "hub.crt"), Path.Combine(root, "hub.key"));
@@ -52,8 +56,11 @@ public sealed class HubBenchmark(string root, Action<string> progress)
         direct.DefaultRequestHeaders.Add("X-Remote-User", "bench-admin");
         direct.DefaultRequestHeaders.Add("X-Remote-Group", "system:masters");
         const string list = "/apis/kagent.io/v1alpha1/clusterhealths";
-        await Eventually.TrueAsync(async () => JsonNode.Parse(await direct.GetStringAsync(list))!["items"]!.AsArray().Count == clusters,
-            TimeSpan.FromMinutes(2), "the hub serves every cluster");
+        await Eventually.TrueAsync(async () =>
+        {
+            var items = JsonNode.Parse(await direct.GetStringAsync(list))!["items"]!.AsArray();
+            return items.Count == clusters && items.All(i => i!["status"]?["availability"] is not null);
+        }, TimeSpan.FromMinutes(2), "the hub serves every cluster with its availability");
         progress($"the hub serves {clusters} clusterhealths");
 
         // Every feature on: the hub also publishes a ClusterProfile per cluster. Measured once that is done, as a
@@ -86,7 +93,7 @@ public sealed class HubBenchmark(string root, Action<string> progress)
         sampler.StartWindow();
         await Task.Delay(TimeSpan.FromSeconds(5));
         sampler.EndWindow();
-        return new HubResult(clusters, latencies, idle.SteadyMiB, idle.PrivateMiB, sampler.PeakMiB, watchers, fanOut, sampler.Summary().SteadyMiB);
+        return new HubResult(clusters, history, latencies, idle.SteadyMiB, idle.PrivateMiB, sampler.PeakMiB, watchers, fanOut, sampler.Summary().SteadyMiB);
     }
 
     private async Task PopulateAsync(HttpClient admin, string url, int clusters)
@@ -110,6 +117,35 @@ public sealed class HubBenchmark(string root, Action<string> progress)
             }, ct);
         });
         progress($"created {clusters} Clusters with status and Leases in {clock.Elapsed.TotalSeconds:0}s");
+    }
+
+    /// <summary>
+    /// A readiness history per cluster as the hub keeps it after a month: <paramref name="transitions"/> changes
+    /// over the last 29 days (5-minute outages), ending up, so the hub finds nothing to record at start.
+    /// </summary>
+    private async Task PopulateHistoryAsync(HttpClient admin, string url, int clusters, int transitions)
+    {
+        var clock = Stopwatch.StartNew();
+        var now = DateTime.UtcNow;
+        var step = TimeSpan.FromDays(29) / transitions;
+        await Parallel.ForEachAsync(Enumerable.Range(0, clusters), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var spec = new ClusterAvailabilitySpec();
+            var start = now - TimeSpan.FromDays(29);
+            AvailabilityHistory.Record(spec, AvailabilityStates.Up, "ClusterReady", start);
+            for (var t = 1; t < transitions; t += 2)
+            {
+                var at = start + step * t;
+                AvailabilityHistory.Record(spec, AvailabilityStates.Down, "HeartbeatStale", at);
+                AvailabilityHistory.Record(spec, AvailabilityStates.Up, "ClusterReady", at + TimeSpan.FromMinutes(5));
+            }
+
+            var record = new ClusterAvailability { ApiVersion = "kagent.io/v1beta1", Kind = "ClusterAvailability", Metadata = new k8s.Models.V1ObjectMeta { Name = $"bench-{i}" }, Spec = spec };
+            using var response = await admin.PostAsync($"{url}/apis/kagent.io/v1beta1/clusteravailabilities",
+                new StringContent(KubeJson.Serialize(record), Encoding.UTF8, "application/json"), ct);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST clusteravailabilities: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        });
+        progress($"created {clusters} readiness histories of {transitions} transitions in {clock.Elapsed.TotalSeconds:0}s");
     }
 
     private async Task<LatencyResult> MeasureAsync(string what, int requests, Func<Task<HttpResponseMessage>> send)

@@ -3,14 +3,14 @@ using Kagent.Benchmarks;
 using Kagent.Testing.Fixtures;
 
 // kagent-bench agent [--nodes 5000] [--pods 20000,150000] [--idle 60]
-// kagent-bench hub [--clusters 1000] [--watchers 100] [--requests 500]
+// kagent-bench hub [--clusters 1000] [--watchers 100] [--requests 500] [--history 100]
 // kagent-bench works [--works 2000] [--idle 60] [--settle 30]
 var root = TestDirectories.NewRoot("bench");
 void Progress(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
 
 if (args.FirstOrDefault() == "hub")
 {
-    var hub = await new HubBenchmark(root, Progress).RunAsync(Option("--clusters", 1000), Option("--watchers", 100), Option("--requests", 500));
+    var hub = await new HubBenchmark(root, Progress).RunAsync(Option("--clusters", 1000), Option("--watchers", 100), Option("--requests", 500), Option("--history", 100));
     Console.WriteLine("| request | requests | p50 | p99 | max |");
     Console.WriteLine("|---|---:|---:|---:|---:|");
     foreach (var l in hub.Latencies.Append(hub.FanOut))
@@ -20,7 +20,7 @@ if (args.FirstOrDefault() == "hub")
 
     Console.WriteLine();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"Hub memory with {hub.Clusters:N0} clusters: working set (RSS) {hub.WorkingSetMiB:0} MiB, private {hub.PrivateMiB:0} MiB; with {hub.Watchers} watches open {hub.WorkingSetWithWatchersMiB:0} MiB; peak {hub.PeakMiB:0} MiB."));
+        $"Hub memory with {hub.Clusters:N0} clusters ({hub.History} transitions of history each): working set (RSS) {hub.WorkingSetMiB:0} MiB, private {hub.PrivateMiB:0} MiB; with {hub.Watchers} watches open {hub.WorkingSetWithWatchersMiB:0} MiB; peak {hub.PeakMiB:0} MiB."));
     Cleanup();
     return;
 }

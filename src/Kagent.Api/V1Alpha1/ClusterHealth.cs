@@ -82,13 +82,88 @@ public sealed class ClusterHealthStatus
     [Description("The Karmada Cluster's conditions.")]
     public IList<V1Condition>? Conditions { get; set; }
 
-    /// <summary>A copy with another heartbeat (the rest is shared, so neither copy may be changed afterwards).</summary>
-    public ClusterHealthStatus WithHeartbeat(HeartbeatInfo? heartbeat)
+    [JsonPropertyName("availability")]
+    [Description("How available the cluster has been, from the readiness history the hub keeps (ClusterAvailability), as of this answer.")]
+    public AvailabilityInfo? Availability { get; set; }
+
+    /// <summary>A copy with another heartbeat and availability, both computed per answer (the rest is shared, so neither copy may be changed afterwards).</summary>
+    public ClusterHealthStatus WithLive(HeartbeatInfo? heartbeat, AvailabilityInfo? availability)
     {
         var copy = (ClusterHealthStatus)MemberwiseClone();
         copy.Heartbeat = heartbeat;
+        copy.Availability = availability;
         return copy;
     }
+}
+
+public sealed class AvailabilityInfo
+{
+    [JsonPropertyName("since")]
+    [Description("When the hub first observed the cluster; windows reaching further back count from here.")]
+    public DateTime Since { get; set; }
+
+    [JsonPropertyName("lastTransition")]
+    [Description("The latest change of state: Up, Down or Unobserved (no hub was watching).")]
+    public V1Beta1.AvailabilityTransition? LastTransition { get; set; }
+
+    [JsonPropertyName("windows")]
+    [Description("The windows 1h, 24h, 7d and 30d ending now.")]
+    public IList<AvailabilityWindow> Windows { get; set; } = new List<AvailabilityWindow>();
+}
+
+public sealed class AvailabilityWindow
+{
+    [JsonPropertyName("window")]
+    [EnumValues("1h", "24h", "7d", "30d")]
+    public string Window { get; set; } = "";
+
+    [JsonPropertyName("ratio")]
+    [Description("Time up / time observed (up + down), 0 to 1; absent when nothing was observed. Unobserved time counts neither way.")]
+    public double? Ratio { get; set; }
+
+    [JsonPropertyName("upSeconds")]
+    public long UpSeconds { get; set; }
+
+    [JsonPropertyName("downSeconds")]
+    public long DownSeconds { get; set; }
+
+    [JsonPropertyName("unobservedSeconds")]
+    [Description("Time no hub replica was watching (the hub was down), which is not counted as up.")]
+    public long UnobservedSeconds { get; set; }
+
+    [JsonPropertyName("transitions")]
+    public int Transitions { get; set; }
+
+    [JsonPropertyName("longestOutageSeconds")]
+    [Description("The longest time down, in full, of the outages that ended in the window or still last.")]
+    public long LongestOutageSeconds { get; set; }
+
+    [JsonPropertyName("exact")]
+    [Description("False when the window reaches back past the transitions kept, so that its first hour is pro-rated from the hourly aggregate.")]
+    public bool Exact { get; set; }
+}
+
+/// <summary>The answer of clusterhealths/{name}/history: every transition the hub keeps and its hourly aggregate.</summary>
+[Description("ClusterHealthHistory is the readiness history of one cluster: its latest transitions and 30 days of hourly aggregates.")]
+public sealed class ClusterHealthHistory
+{
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "ClusterHealthHistory";
+
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = KagentConstants.HealthGroupVersion;
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("since")]
+    public DateTime? Since { get; set; }
+
+    [JsonPropertyName("transitions")]
+    public IList<V1Beta1.AvailabilityTransition> Transitions { get; set; } = new List<V1Beta1.AvailabilityTransition>();
+
+    [JsonPropertyName("hours")]
+    public IList<V1Beta1.AvailabilityHour> Hours { get; set; } = new List<V1Beta1.AvailabilityHour>();
 }
 
 public sealed class HeartbeatInfo

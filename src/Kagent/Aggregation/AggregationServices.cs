@@ -1,3 +1,4 @@
+using Kagent.Aggregation.Availability;
 using Kagent.Aggregation.Discovery;
 using Kagent.Aggregation.Health;
 using Kagent.Aggregation.Probe;
@@ -20,6 +21,7 @@ public static class AggregationServices
     public static IServiceCollection AddAggregatedApi(this IServiceCollection services, AggregationOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton(options.Availability);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SubjectAccessReviewer>();
         services.AddSingleton(sp => new ClusterHealthStore(sp.GetRequiredService<TimeProvider>()));
@@ -31,6 +33,7 @@ public static class AggregationServices
         services.AddSingleton<RequestAuthorizer>();
         services.AddSingleton<ClusterProber>();
         services.AddSingleton<ClusterHealthApi>();
+        services.AddSingleton<ObservationMarker>();
         services.AddSingleton<ClusterHealthWatch>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, FrontProxyAuthenticationHandler>(FrontProxyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(o => o.AddPolicy(FrontProxyPolicy, p => p.AddAuthenticationSchemes(FrontProxyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()));
@@ -59,7 +62,8 @@ public static class AggregationServices
         api.MapGet(collection, (HttpContext c, ClusterHealthApi h) => h.ListAsync(c));
         api.MapGet(collection + "/{name}", (HttpContext c, string name, ClusterHealthApi h) => h.GetAsync(c, name));
         api.MapGet(collection + "/{name}/probe", (HttpContext c, string name, ClusterHealthApi h) => h.ProbeAsync(c, name));
-        foreach (var path in new[] { collection, collection + "/{name}", collection + "/{name}/probe" })
+        api.MapGet(collection + "/{name}/history", (HttpContext c, string name, ClusterHealthApi h) => h.HistoryAsync(c, name));
+        foreach (var path in new[] { collection, collection + "/{name}", collection + "/{name}/probe", collection + "/{name}/history" })
         {
             api.MapMethods(path, WriteMethods, (HttpContext c) => KubeResponses.WriteStatusAsync(c, StatusCodes.Status405MethodNotAllowed,
                 $"clusterhealths are computed from the control plane and read-only: {c.Request.Method} is not supported"));

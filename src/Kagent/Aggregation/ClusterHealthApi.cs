@@ -4,11 +4,12 @@ using Kagent.Aggregation.Probe;
 using Kagent.Aggregation.Requests;
 using Kagent.Aggregation.Security;
 using Kagent.Aggregation.Tables;
+using Kagent.Api.V1Alpha1;
 
 namespace Kagent.Aggregation;
 
 /// <summary>
-/// GET and LIST of clusterhealths and the probe subresource, as kube-apiserver serves a resource: JSON or Table
+/// GET and LIST of clusterhealths and the probe and history subresources, as kube-apiserver serves a resource: JSON or Table
 /// (for kubectl's human output), label and field selectors, limit/continue, resourceVersion; a WATCH is handed to
 /// <see cref="ClusterHealthWatch"/>. Every request is authorized before anything is read.
 /// </summary>
@@ -56,7 +57,7 @@ public sealed class ClusterHealthApi(
         }
 
         context.Response.ContentType = KubeResponses.JsonContentType;
-        await ClusterHealthJson.WriteListAsync(context.Response.BodyWriter, metadata, page, monitor.HeartbeatOf, context.RequestAborted);
+        await ClusterHealthJson.WriteListAsync(context.Response.BodyWriter, metadata, page, monitor.LiveOf, context.RequestAborted);
     }
 
     public async Task GetAsync(HttpContext context, string name)
@@ -73,7 +74,7 @@ public sealed class ClusterHealthApi(
         }
 
         context.Response.ContentType = KubeResponses.JsonContentType;
-        await ClusterHealthJson.WriteObjectAsync(context.Response.BodyWriter, stored, monitor.HeartbeatOf(stored), context.RequestAborted);
+        await ClusterHealthJson.WriteObjectAsync(context.Response.BodyWriter, stored, monitor.LiveOf(stored), context.RequestAborted);
     }
 
     public async Task ProbeAsync(HttpContext context, string name)
@@ -88,6 +89,22 @@ public sealed class ClusterHealthApi(
         {
             await KubeResponses.WriteStatusAsync(context, StatusCodes.Status503ServiceUnavailable, e.Message);
         }
+    }
+
+    /// <summary>The cluster's readiness history: its transitions and hourly aggregate (empty before the hub recorded any).</summary>
+    public async Task HistoryAsync(HttpContext context, string name)
+    {
+        if (!await AuthorizeAsync(context, new ResourceRequest("get", Resource, "history", name))) return;
+        await WaitForSyncAsync(context.RequestAborted);
+        if (Store.Get(name) is null) throw KubeResponses.NotFound(name);
+        var record = monitor.AvailabilityRecordOf(name);
+        await KubeResponses.WriteJsonAsync(context, new ClusterHealthHistory
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Since = record?.Spec.Since,
+            Transitions = record?.Spec.Transitions ?? [],
+            Hours = record?.Spec.Hours ?? [],
+        });
     }
 
     private async Task<bool> AuthorizeAsync(HttpContext context, ResourceRequest request)

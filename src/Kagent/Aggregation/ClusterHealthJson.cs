@@ -12,24 +12,27 @@ namespace Kagent.Aggregation;
 
 /// <summary>
 /// Writes ClusterHealth JSON without serializing unchanged objects again: each stored object (immutable, without
-/// its heartbeat) is serialized once, and every answer splices in the heartbeat as of now. A list of a thousand
-/// clusters is then a copy of cached bytes, not a thousand object graphs through the serializer.
+/// its heartbeat and availability) is serialized once, and every answer splices in those two as of now. A list of a
+/// thousand clusters is then a copy of cached bytes, not a thousand object graphs through the serializer.
 /// </summary>
 public static class ClusterHealthJson
 {
+    /// <summary>The parts of a ClusterHealth computed per answer.</summary>
+    public readonly record struct Live(HeartbeatInfo? Heartbeat, byte[]? AvailabilityJson);
+
     private static readonly byte[] StatusStart = "\"status\":{"u8.ToArray();
     private static readonly ConditionalWeakTable<ClusterHealth, Serialized> Cache = new();
     private const int FlushEvery = 64 * 1024;
 
     private sealed record Serialized(byte[] Bytes, int InsertAt);
 
-    public static async Task WriteObjectAsync(PipeWriter writer, ClusterHealth stored, HeartbeatInfo? heartbeat, CancellationToken cancellationToken)
+    public static async Task WriteObjectAsync(PipeWriter writer, ClusterHealth stored, Live live, CancellationToken cancellationToken)
     {
-        Write(writer, stored, heartbeat);
+        Write(writer, stored, live);
         await writer.FlushAsync(cancellationToken);
     }
 
-    public static async Task WriteListAsync(PipeWriter writer, V1ListMeta metadata, IReadOnlyList<ClusterHealth> stored, Func<ClusterHealth, HeartbeatInfo?> heartbeatOf, CancellationToken cancellationToken)
+    public static async Task WriteListAsync(PipeWriter writer, V1ListMeta metadata, IReadOnlyList<ClusterHealth> stored, Func<ClusterHealth, Live> liveOf, CancellationToken cancellationToken)
     {
         writer.Write(Encoding.UTF8.GetBytes($"{{\"kind\":\"ClusterHealthList\",\"apiVersion\":\"{KagentConstants.HealthGroupVersion}\",\"metadata\":"));
         writer.Write(JsonSerializer.SerializeToUtf8Bytes(metadata, KubeJson.Options));
@@ -38,7 +41,7 @@ public static class ClusterHealthJson
         for (var i = 0; i < stored.Count; i++)
         {
             if (i > 0) writer.Write(","u8);
-            unflushed += Write(writer, stored[i], heartbeatOf(stored[i]));
+            unflushed += Write(writer, stored[i], liveOf(stored[i]));
             if (unflushed < FlushEvery) continue;
             await writer.FlushAsync(cancellationToken);
             unflushed = 0;
@@ -48,10 +51,10 @@ public static class ClusterHealthJson
         await writer.FlushAsync(cancellationToken);
     }
 
-    private static int Write(PipeWriter writer, ClusterHealth stored, HeartbeatInfo? heartbeat)
+    private static int Write(PipeWriter writer, ClusterHealth stored, Live live)
     {
         var serialized = Cache.GetValue(stored, Serialize);
-        if (heartbeat is null || serialized.InsertAt < 0)
+        if (live is { Heartbeat: null, AvailabilityJson: null } || serialized.InsertAt < 0)
         {
             writer.Write(serialized.Bytes);
             return serialized.Bytes.Length;
@@ -59,17 +62,24 @@ public static class ClusterHealthJson
 
         var span = serialized.Bytes.AsSpan();
         writer.Write(span[..serialized.InsertAt]);
-        writer.Write("\"heartbeat\":"u8);
-        var heartbeatJson = JsonSerializer.SerializeToUtf8Bytes(heartbeat, KubeJson.Options);
-        writer.Write(heartbeatJson);
-        writer.Write(","u8);
+        var written = serialized.Bytes.Length;
+        if (live.Heartbeat is not null) written += WriteField(writer, "\"heartbeat\":"u8, JsonSerializer.SerializeToUtf8Bytes(live.Heartbeat, KubeJson.Options));
+        if (live.AvailabilityJson is not null) written += WriteField(writer, "\"availability\":"u8, live.AvailabilityJson);
         writer.Write(span[serialized.InsertAt..]);
-        return serialized.Bytes.Length + heartbeatJson.Length + 13;
+        return written;
+    }
+
+    private static int WriteField(PipeWriter writer, ReadOnlySpan<byte> name, byte[] value)
+    {
+        writer.Write(name);
+        writer.Write(value);
+        writer.Write(","u8);
+        return name.Length + value.Length + 1;
     }
 
     private static Serialized Serialize(ClusterHealth stored)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(stored.Status.Heartbeat is null ? stored : new ClusterHealth { Metadata = stored.Metadata, Status = stored.Status.WithHeartbeat(null) }, KubeJson.Options);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(stored.Status is { Heartbeat: null, Availability: null } ? stored : new ClusterHealth { Metadata = stored.Metadata, Status = stored.Status.WithLive(null, null) }, KubeJson.Options);
         var at = bytes.AsSpan().IndexOf(StatusStart);
         return new Serialized(bytes, at < 0 ? -1 : at + StatusStart.Length);
     }

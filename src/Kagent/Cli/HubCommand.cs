@@ -33,24 +33,37 @@ internal sealed class HubCommand
     private readonly Option<string> _requestHeaderExtra = Flag.Of("--requestheader-extra-headers-prefix", string.Join(',', RequestHeaderSettings.DefaultExtraHeaderPrefixes), "Comma-separated header prefixes of extra user attributes. Only with --requestheader-client-ca-file.");
     private readonly Option<string> _profileNamespace = Flag.Of("--cluster-profile-namespace", ProfileDefaults.Namespace!, "Namespace in karmada-apiserver where a SIG-Multicluster ClusterProfile is published for every Karmada Cluster (the inventory multicluster tools read); empty turns publishing off. The hub needs RBAC there (config/rbac grants kagent-system).");
     private readonly Option<string> _clusterManager = Flag.Of("--cluster-manager-name", ProfileDefaults.ClusterManager, "spec.clusterManager.name and x-k8s.io/cluster-manager label of the published ClusterProfiles; a profile of another manager is left alone.");
+    private readonly Option<string> _observationInterval = Flag.Of("--availability-observation-interval", new Aggregation.Availability.AvailabilityOptions().ObservationInterval, "How often the leading hub renews the Lease kagent-hub-availability (in --leader-elect-resource-namespace) while it records clusters' availability; when nobody renewed it for three intervals, the time since is recorded as unobserved.");
     private readonly CommonFlags _common = new(HubOptions.DefaultMetricsBindAddress, HubOptions.DefaultHealthProbeBindAddress);
 
     public Command Build(Func<HubOptions, CancellationToken, Task<int>> run)
     {
         var command = new Command("hub", "Run in the Karmada control plane: the kagent.io API (onboarding admission, registration controllers, the clusterhealths aggregated API).");
-        foreach (var option in new Option[] { _karmadaKubeconfig, _karmadaContext, _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _caBundleFile, _selfSigned, _selfSignedSecret, _selfSignedService, _selfSignedHosts, _selfSignedValidity, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra, _profileNamespace, _clusterManager }.Concat(_common.All)) command.Add(option);
+        foreach (var option in new Option[] { _karmadaKubeconfig, _karmadaContext, _kubeconfig, _context, _bindAddress, _securePort, _tlsCert, _tlsKey, _caBundleFile, _selfSigned, _selfSignedSecret, _selfSignedService, _selfSignedHosts, _selfSignedValidity, _requestHeaderCa, _requestHeaderNames, _requestHeaderUsers, _requestHeaderGroups, _requestHeaderExtra, _profileNamespace, _clusterManager, _observationInterval }.Concat(_common.All)) command.Add(option);
         command.SetAction((result, ct) => CommandRunner.RunAsync(() => Bind(result), run, ct));
         return command;
     }
 
-    public HubOptions Bind(ParseResult result) => new()
+    public HubOptions Bind(ParseResult result)
     {
-        ControlPlane = BindControlPlane(result),
-        Secure = BindSecure(result),
-        Aggregation = new AggregationOptions { RequestHeader = BindRequestHeader(result) },
-        ClusterProfiles = BindClusterProfiles(result),
-        Common = _common.Bind(result),
-    };
+        var common = _common.Bind(result);
+        return new HubOptions
+        {
+            ControlPlane = BindControlPlane(result),
+            Secure = BindSecure(result),
+            Aggregation = new AggregationOptions
+            {
+                RequestHeader = BindRequestHeader(result),
+                Availability = new Aggregation.Availability.AvailabilityOptions
+                {
+                    ObservationInterval = FlagValues.ParseDuration(_observationInterval.Name, result.GetValue(_observationInterval), allowZero: false),
+                    MarkerNamespace = common.LeaderElection.ResourceNamespace,
+                },
+            },
+            ClusterProfiles = BindClusterProfiles(result),
+            Common = common,
+        };
+    }
 
     private KubeconfigSource BindControlPlane(ParseResult result)
     {

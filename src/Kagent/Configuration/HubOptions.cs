@@ -41,4 +41,7 @@ public sealed record AggregationOptions
 
     /// <summary>How long an allowed or denied SubjectAccessReview is reused (kube-apiserver's default: 10s).</summary>
     public TimeSpan AuthorizationCacheTtl { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The readiness history served as clusterhealths' availability.</summary>
+    public Aggregation.Availability.AvailabilityOptions Availability { get; init; } = new();
 }

@@ -56,6 +56,7 @@ public sealed class ServingMetrics
         return segments switch
         {
             ["apis", KagentConstants.Group, KagentConstants.HealthVersion, "clusterhealths", _, "probe"] => "clusterhealths/probe",
+            ["apis", KagentConstants.Group, KagentConstants.HealthVersion, "clusterhealths", _, "history"] => "clusterhealths/history",
             ["apis", KagentConstants.Group, KagentConstants.HealthVersion, "clusterhealths", ..] => "clusterhealths",
             ["apis", ..] or ["api", ..] => "discovery",
             ["openapi", ..] => "openapi",

@@ -62,4 +62,19 @@ internal static partial class HubLog
 
     [LoggerMessage(3034, LogLevel.Debug, "Refused a request to the aggregated API: {Reason}")]
     public static partial void RequestRefused(this ILogger logger, string reason);
+
+    [LoggerMessage(3050, LogLevel.Warning, "Could not renew the observation Lease {Namespace}/{Name}: {Error}; retrying")]
+    public static partial void ObservationMarkerFailed(this ILogger logger, string @namespace, string name, string error);
+
+    [LoggerMessage(3051, LogLevel.Information, "Recording availability history; nobody observed the fleet since {Since}, recorded as unobserved")]
+    public static partial void ObservationGap(this ILogger logger, DateTime since);
+
+    [LoggerMessage(3052, LogLevel.Information, "Recording availability history of {Count} clusters")]
+    public static partial void RecordingAvailability(this ILogger logger, int count);
+
+    [LoggerMessage(3053, LogLevel.Warning, "Could not record the availability of cluster {Cluster}; retrying with its next change")]
+    public static partial void AvailabilityWriteFailed(this ILogger logger, Exception error, string cluster);
+
+    [LoggerMessage(3054, LogLevel.Warning, "Availability history fell behind the changes of cluster health; catching up from the current state")]
+    public static partial void AvailabilityBehind(this ILogger logger);
 }

@@ -49,7 +49,7 @@ public static class HubRole
             if (options.Secure is not null)
             {
                 services.AddAggregatedApi(options.Aggregation);
-                operatorBuilder.AddLeaderService<ClusterHealthEvents>();
+                operatorBuilder.AddLeaderService<ClusterHealthEvents>().AddLeaderService<Aggregation.Availability.AvailabilityRecorder>();
             }
         })
         {

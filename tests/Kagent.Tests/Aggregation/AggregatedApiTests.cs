@@ -39,17 +39,7 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var name in new[] { Healthy, Silent })
-        {
-            await Clusters.DeleteAsync(name);
-            try
-            {
-                await Admin.CoordinationV1.DeleteNamespacedLeaseAsync(name, KarmadaConstants.ClusterNamespace);
-            }
-            catch (k8s.Autorest.HttpOperationException)
-            {
-            }
-        }
+        foreach (var name in new[] { Healthy, Silent }) await TestClusters.DeleteAsync(Admin, name);
     }
 
     [Fact]
@@ -410,47 +400,10 @@ public sealed class AggregatedApiTests(OnboardingFixture hub) : IAsyncLifetime
         Assert.Contains("no agent has reported", direct.Body);
     }
 
-    private async Task CreateClusterAsync(string name, string mode, Dictionary<string, string>? labels, bool ready, string? provider = null, string? region = null)
-    {
-        var cluster = await Clusters.CreateAsync(new Cluster
-        {
-            Metadata = new V1ObjectMeta { Name = name, Labels = labels },
-            Spec = new ClusterSpec { SyncMode = mode, ApiEndpoint = "https://192.0.2.1:6443", Provider = provider, Region = region, Zones = region is null ? null : [region + "a", region + "b"] },
-        });
-        cluster.Status = new ClusterStatus
-        {
-            KubernetesVersion = "v1.20.2",
-            Conditions = [new V1Condition
-            {
-                Type = "Ready", Status = ready ? "True" : "False", Reason = ready ? "ClusterReady" : "ClusterNotReady",
-                Message = ready ? "cluster is healthy and ready to accept workloads" : "cluster is reachable but health endpoint responded without ok",
-                LastTransitionTime = DateTime.UtcNow,
-            }],
-            NodeSummary = new NodeSummary { TotalNum = 3, ReadyNum = 2 },
-            ResourceSummary = new ResourceSummary
-            {
-                Allocatable = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("8"), ["memory"] = new("32Gi"), ["pods"] = new("100") },
-                Allocated = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("2"), ["memory"] = new("16Gi"), ["pods"] = new("10") },
-            },
-        };
-        await Clusters.ReplaceStatusAsync(cluster);
-    }
+    private Task CreateClusterAsync(string name, string mode, Dictionary<string, string>? labels, bool ready, string? provider = null, string? region = null) =>
+        TestClusters.CreateAsync(Admin, name, mode, labels, ready, provider, region);
 
-    private async Task RenewLeaseAsync(string name, DateTime renewTime, int durationSeconds)
-    {
-        var leases = Admin.CoordinationV1;
-        var spec = new V1LeaseSpec { HolderIdentity = name, LeaseDurationSeconds = durationSeconds, RenewTime = renewTime };
-        try
-        {
-            var lease = await leases.ReadNamespacedLeaseAsync(name, KarmadaConstants.ClusterNamespace);
-            lease.Spec = spec;
-            await leases.ReplaceNamespacedLeaseAsync(lease, name, KarmadaConstants.ClusterNamespace);
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            await leases.CreateNamespacedLeaseAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = name }, Spec = spec }, KarmadaConstants.ClusterNamespace);
-        }
-    }
+    private Task RenewLeaseAsync(string name, DateTime renewTime, int durationSeconds) => TestClusters.RenewLeaseAsync(Admin, name, renewTime, durationSeconds);
 
     [Fact]
     public async Task An_agent_whose_clock_is_20s_behind_stays_ready_while_it_renews()

@@ -42,9 +42,8 @@ public sealed class DiscoveryTests(OnboardingFixture hub)
                 Assert.Equal(("clusterhealths", "clusterhealth", "Cluster", "ClusterHealth"), (resource.Resource, resource.SingularResource, resource.Scope, resource.ResponseKind.Kind));
                 Assert.Equal(["get", "list", "watch"], resource.Verbs);
                 Assert.Contains("ch", resource.ShortNames);
-                var probe = Assert.Single(resource.Subresources);
-                Assert.Equal(("probe", "ClusterHealthProbe"), (probe.Subresource, probe.ResponseKind.Kind));
-                Assert.Equal(["get"], probe.Verbs);
+                Assert.Equal("probe:ClusterHealthProbe:get history:ClusterHealthHistory:get",
+                    string.Join(' ', resource.Subresources.Select(s => $"{s.Subresource}:{s.ResponseKind.Kind}:{string.Join(',', s.Verbs)}")));
             }
             else
             {

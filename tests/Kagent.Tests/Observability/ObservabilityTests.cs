@@ -114,6 +114,12 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
             await onboarding.ControlPlane.Admin.RbacAuthorizationV1.DeleteClusterRoleBindingAsync("olivia-clusterhealth-viewer");
         }
 
+        // Admissions by this hub process (another test may have restarted it): one allowed, one denied, as dry runs.
+        var registrations = onboarding.ControlPlane.Admin.CustomObjects;
+        object Registration(string endpoint) => new { apiVersion = "kagent.io/v1beta1", kind = "ClusterRegistration", metadata = new { name = "o-dry-run" }, spec = new { apiEndpoint = endpoint } };
+        await registrations.CreateClusterCustomObjectAsync(Registration("https://192.0.2.1:6443"), "kagent.io", "v1beta1", "clusterregistrations", dryRun: "All");
+        await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => registrations.CreateClusterCustomObjectAsync(Registration("http://insecure"), "kagent.io", "v1beta1", "clusterregistrations", dryRun: "All"));
+        hub = await ScrapeHubAsync(s => s.Value("kagent_webhook_admissions_total", ("webhook", "ClusterRegistrationWebhook"), ("result", "denied")) > 0, "the denied admission counted");
         Assert.True(hub.Value("kagent_webhook_admissions_total", ("webhook", "ClusterRegistrationWebhook"), ("result", "allowed")) > 0);
         Assert.True(hub.Value("kagent_webhook_admissions_total", ("webhook", "ClusterRegistrationWebhook"), ("result", "denied")) > 0);
         Assert.True(hub.Value("kagent_reconciles_total", ("controller", "ClusterRegistration"), ("result", "success")) > 0);

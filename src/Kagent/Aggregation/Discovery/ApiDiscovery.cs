@@ -15,6 +15,11 @@ public static class ApiDiscovery
 {
     public const string ProbeKind = "ClusterHealthProbe";
 
+    public const string HistoryKind = "ClusterHealthHistory";
+
+    /// <summary>The read-only subresources of clusterhealths and the kinds they answer with.</summary>
+    private static readonly (string Name, string Kind)[] Subresources = [("probe", ProbeKind), ("history", HistoryKind)];
+
     private static readonly EntityMetadata Health = EntityMetadata.For<ClusterHealth>();
 
     private static readonly JsonObject GroupVersionForDiscovery = new()
@@ -46,6 +51,7 @@ public static class ApiDiscovery
         ["apiVersion"] = "v1",
         ["groupVersion"] = KagentConstants.HealthGroupVersion,
         ["resources"] = new JsonArray(
+        [
             new JsonObject
             {
                 ["name"] = Health.Plural,
@@ -56,14 +62,15 @@ public static class ApiDiscovery
                 ["shortNames"] = new JsonArray(Health.ShortNames.Select(s => (JsonNode)s!).ToArray()),
                 ["categories"] = new JsonArray(Health.Categories.Select(s => (JsonNode)s!).ToArray()),
             },
-            new JsonObject
+            .. Subresources.Select(sub => new JsonObject
             {
-                ["name"] = $"{Health.Plural}/probe",
+                ["name"] = $"{Health.Plural}/{sub.Name}",
                 ["singularName"] = "",
                 ["namespaced"] = false,
-                ["kind"] = ProbeKind,
+                ["kind"] = sub.Kind,
                 ["verbs"] = new JsonArray("get"),
             }),
+        ]),
     };
 
     /// <summary>
@@ -90,12 +97,12 @@ public static class ApiDiscovery
                     ["verbs"] = new JsonArray("get", "list", "watch"),
                     ["shortNames"] = new JsonArray(Health.ShortNames.Select(s => (JsonNode)s!).ToArray()),
                     ["categories"] = new JsonArray(Health.Categories.Select(s => (JsonNode)s!).ToArray()),
-                    ["subresources"] = new JsonArray(new JsonObject
+                    ["subresources"] = new JsonArray(Subresources.Select(sub => (JsonNode)new JsonObject
                     {
-                        ["subresource"] = "probe",
-                        ["responseKind"] = ResponseKind(ProbeKind),
+                        ["subresource"] = sub.Name,
+                        ["responseKind"] = ResponseKind(sub.Kind),
                         ["verbs"] = new JsonArray("get"),
-                    }),
+                    }).ToArray()),
                 }),
                 ["freshness"] = "Current",
             }),

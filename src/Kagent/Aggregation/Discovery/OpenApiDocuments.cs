@@ -54,6 +54,7 @@ public static class OpenApiDocuments
             [collection] = Path(spec, "list", DefinitionName(Health.Kind + "List"), "listKagentIoV1alpha1ClusterHealth"),
             [collection + "/{name}"] = Path(spec, "get", DefinitionName(Health.Kind), "readKagentIoV1alpha1ClusterHealth", named: true),
             [collection + "/{name}/probe"] = Path(spec, "get", DefinitionName(ApiDiscovery.ProbeKind), "readKagentIoV1alpha1ClusterHealthProbe", named: true, kind: ApiDiscovery.ProbeKind),
+            [collection + "/{name}/history"] = Path(spec, "get", DefinitionName(ApiDiscovery.HistoryKind), "readKagentIoV1alpha1ClusterHealthHistory", named: true, kind: ApiDiscovery.HistoryKind),
         };
     }
 
@@ -79,6 +80,7 @@ public static class OpenApiDocuments
             [healthName] = SchemaOf(spec, typeof(ClusterHealth), Health.Kind),
             [DefinitionName(Health.Kind + "List")] = list,
             [DefinitionName(ApiDiscovery.ProbeKind)] = SchemaOf(spec, typeof(ClusterHealthProbe), ApiDiscovery.ProbeKind),
+            [DefinitionName(ApiDiscovery.HistoryKind)] = SchemaOf(spec, typeof(ClusterHealthHistory), ApiDiscovery.HistoryKind),
         };
     }
 

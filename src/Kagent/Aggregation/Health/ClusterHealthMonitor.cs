@@ -1,4 +1,5 @@
 using k8s.Models;
+using Kagent.Aggregation.Availability;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Alpha1;
 using Kagent.Api.V1Beta1;
@@ -23,6 +24,9 @@ public sealed class ClusterHealthMonitor : BackgroundService
     private readonly ResourceWatcher<V1Lease> _leases;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ObservedLease> _renewals = new();
     private readonly ResourceWatcher<ClusterRegistration> _registrations;
+    private readonly ResourceWatcher<ClusterAvailability> _availability;
+    private readonly AvailabilityAnswers _availabilityAnswers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sharedStrings = new(StringComparer.Ordinal);
     private readonly ClusterHealthStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<ClusterHealthMonitor> _logger;
@@ -39,6 +43,7 @@ public sealed class ClusterHealthMonitor : BackgroundService
         _clusters = caches.For<Cluster>(client, ResourcePath.For<Cluster>(), transform: Hub.HubCaches.ClusterWithoutBulk);
         _leases = caches.For<V1Lease>(client, new ResourcePath("coordination.k8s.io", "v1", "leases", KarmadaConstants.ClusterNamespace));
         _registrations = caches.For<ClusterRegistration>(client, ResourcePath.For<ClusterRegistration>());
+        _availability = caches.For<ClusterAvailability>(client, ResourcePath.For<ClusterAvailability>(), transform: ForCache);
         _clusters.Subscribe(change => Recompute(change.Object.Metadata.Name));
         _leases.Subscribe(change =>
         {
@@ -53,9 +58,25 @@ public sealed class ClusterHealthMonitor : BackgroundService
 
     public ClusterHealthStore Store => _store;
 
-    /// <summary>A stored object as served now: with the heartbeat (renew time and age) of the current Lease.</summary>
+    /// <summary>A stored object as served now: with the heartbeat (renew time and age) of the current Lease and the availability until now.</summary>
     public ClusterHealth Render(ClusterHealth stored) =>
-        new() { Metadata = stored.Metadata, Status = stored.Status.WithHeartbeat(HeartbeatOf(stored)) };
+        new() { Metadata = stored.Metadata, Status = stored.Status.WithLive(HeartbeatOf(stored), AvailabilityOf(stored)) };
+
+    /// <summary>What a stored object's answer splices in as of now.</summary>
+    public ClusterHealthJson.Live LiveOf(ClusterHealth stored) =>
+        new(HeartbeatOf(stored), _availabilityAnswers.JsonOf(AvailabilityRecordOf(stored.Metadata.Name), _time.GetUtcNow().UtcDateTime));
+
+    /// <summary>The availability of a stored object's cluster as of now, from its history; null before the hub recorded any.</summary>
+    public AvailabilityInfo? AvailabilityOf(ClusterHealth stored) =>
+        _availabilityAnswers.Of(AvailabilityRecordOf(stored.Metadata.Name), _time.GetUtcNow().UtcDateTime);
+
+    /// <summary>Completes once the readiness histories have been listed.</summary>
+    public Task AvailabilitySynced => _availability.Synced;
+
+    /// <summary>Every cluster's readiness history (<see cref="Availability.AvailabilityRecorder"/> writes them).</summary>
+    public IEnumerable<ClusterAvailability> AvailabilityRecords => _availability.Items;
+
+    public ClusterAvailability? AvailabilityRecordOf(string name) => _availability.Get(name);
 
     /// <summary>The heartbeat of a stored object's cluster as of now.</summary>
     public HeartbeatInfo? HeartbeatOf(ClusterHealth stored) =>
@@ -102,7 +123,7 @@ public sealed class ClusterHealthMonitor : BackgroundService
 
             var lease = Observed(name);
             var health = ClusterHealthBuilder.Build(new ClusterHealthInputs(cluster, lease, _registrations.Get(name)), now);
-            health.Status = health.Status.WithHeartbeat(null);
+            health.Status = health.Status.WithLive(null, null);
             _store.Apply(name, health);
             if (ClusterHealthBuilder.StaleAt(lease) is { } staleAt && staleAt > now)
             {
@@ -158,6 +179,23 @@ public sealed class ClusterHealthMonitor : BackgroundService
         var now = _time.GetUtcNow().UtcDateTime;
         _renewals.AddOrUpdate(name, (_, lease) => ObservedLease.Next(null, lease, now), (_, previous, lease) => ObservedLease.Next(previous, lease, now), change.Object);
     }
+
+    /// <summary>As cached: without managedFields, and each state and reason one shared string (a thousand records hold a hundred transitions each).</summary>
+    private ClusterAvailability ForCache(ClusterAvailability record)
+    {
+        record.Metadata.ManagedFields = null;
+        foreach (var transition in record.Spec.Transitions)
+        {
+            transition.State = Shared(transition.State);
+            if (transition.Reason is { } reason) transition.Reason = Shared(reason);
+        }
+
+        return record;
+    }
+
+    /// <summary>One instance per distinct value, for the first thousand values (what anyone writes into a record cannot grow it further).</summary>
+    private string Shared(string value) =>
+        _sharedStrings.TryGetValue(value, out var shared) ? shared : _sharedStrings.Count < 1000 ? _sharedStrings.GetOrAdd(value, value) : value;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? (a < TimeSpan.Zero ? TimeSpan.Zero : a) : b;
 }

@@ -134,7 +134,7 @@ public sealed class ClusterHealthStore
         return copy;
     }
 
-    /// <summary>Equal apart from the resourceVersion and the heartbeat, whose every renewal is not a change of health.</summary>
+    /// <summary>Equal apart from the resourceVersion, the heartbeat (whose every renewal is not a change of health) and the availability (which moves with the clock).</summary>
     private static bool SameState(ClusterHealth a, ClusterHealth b) =>
         KubeJson.SameOnWire(Comparable(a), Comparable(b));
 
@@ -142,6 +142,6 @@ public sealed class ClusterHealthStore
     {
         var metadata = KubeJson.Clone(health.Metadata);
         metadata.ResourceVersion = null;
-        return new ClusterHealth { Metadata = metadata, Status = health.Status.WithHeartbeat(null) };
+        return new ClusterHealth { Metadata = metadata, Status = health.Status.WithLive(null, null) };
     }
 }

@@ -26,10 +26,12 @@ public sealed class FleetMetrics
         metrics.ObservableGauge("kagent_fleet_nodes", "Nodes of the cluster, by state (ready, total).", () => View().Nodes, "cluster", "state");
         metrics.ObservableGauge("kagent_fleet_allocated_ratio", "Allocated share of the cluster's allocatable cpu, memory and pods (0 to 1).",
             () => View().AllocatedRatio, "cluster", "resource");
+        metrics.ObservableGauge("kagent_fleet_cluster_availability_ratio", "Time the cluster was ready as a share of the time the hub observed it, over the window (1h, 24h, 7d, 30d) ending now; absent while nothing was observed.",
+            () => View().AvailabilityRatio, "cluster", "window");
         metrics.ObservableGauge("kagent_fleet_registration_phase", "1 for each ClusterRegistration's current phase.", () => View().RegistrationPhase, "registration", "phase");
     }
 
-    /// <summary>One view for all five gauges of a scrape (they are read one after another).</summary>
+    /// <summary>One view for all six gauges of a scrape (they are read one after another).</summary>
     private FleetView View()
     {
         var now = _time.GetUtcNow();
@@ -58,6 +60,11 @@ public sealed class FleetMetrics
                 view.Nodes.Add(new(counts.Total, Tag("cluster", name), Tag("state", "total")));
             }
 
+            foreach (var window in status.Availability?.Windows ?? [])
+            {
+                if (window.Ratio is { } ratio) view.AvailabilityRatio.Add(new(ratio, Tag("cluster", name), Tag("window", window.Window)));
+            }
+
             foreach (var (resource, usage) in new[] { ("cpu", status.Cpu), ("memory", status.Memory), ("pods", status.Pods) })
             {
                 if (usage?.AllocatedPercent is { } percent) view.AllocatedRatio.Add(new(percent / 100.0, Tag("cluster", name), Tag("resource", resource)));
@@ -83,5 +90,7 @@ public sealed class FleetMetrics
         public List<Measurement<double>> AllocatedRatio { get; } = [];
 
         public List<Measurement<double>> RegistrationPhase { get; } = [];
+
+        public List<Measurement<double>> AvailabilityRatio { get; } = [];
     }
 }

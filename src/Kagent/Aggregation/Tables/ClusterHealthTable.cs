@@ -25,6 +25,8 @@ public static class ClusterHealthTable
         new("Zones", "string", "", "Zones of the cluster.", 1),
         new("Mode", "string", "", "Karmada sync mode: Push or Pull.", 1),
         new("Phase", "string", "", "Phase of the cluster's ClusterRegistration.", 1),
+        new("Avail(24h)", "string", "", "Time ready as a share of the time observed in the last 24 hours.", 1),
+        new("Flaps(24h)", "string", "", "Changes between ready and not ready in the last 24 hours.", 1),
     ];
 
     public static Table Of(IEnumerable<ClusterHealth> items, V1ListMeta metadata, IncludeObject include, DateTime now, bool withColumns = true) =>
@@ -50,6 +52,8 @@ public static class ClusterHealthTable
             s.Zones is { Count: > 0 } zones ? string.Join(",", zones) : "<none>",
             s.SyncMode ?? "<none>",
             s.RegistrationPhase ?? "<none>",
+            Day(s.Availability)?.Ratio is { } ratio ? $"{ratio * 100:0.##}%" : "<unknown>",
+            Day(s.Availability) is { } day ? day.Transitions.ToString(System.Globalization.CultureInfo.InvariantCulture) : "<unknown>",
         ];
         object? rowObject = include switch
         {
@@ -59,6 +63,8 @@ public static class ClusterHealthTable
         };
         return new TableRow(cells, rowObject);
     }
+
+    private static AvailabilityWindow? Day(AvailabilityInfo? availability) => availability?.Windows.FirstOrDefault(w => w.Window == "24h");
 
     private static string Percent(ResourceUsage? usage) => usage?.AllocatedPercent is { } percent ? $"{percent}%" : "<unknown>";
 }
