@@ -155,12 +155,13 @@ public sealed class HostClusterInstallTests : IAsyncLifetime
         bridge.Spec.ExternalName = "127.0.0.1";
         bridge.Spec.Ports[0].Port = port;
         await client.CoreV1.ReplaceNamespacedServiceAsync(bridge, "kagent-hub", "kagent-system");
-        var apiService = await client.ApiregistrationV1.ReadAPIServiceAsync("v1alpha1.kagent.io");
-        apiService.Spec.Service.Port = port;
-        await client.ApiregistrationV1.ReplaceAPIServiceAsync(apiService, "v1alpha1.kagent.io");
+
+        // Patched, not replaced: the hub writes caBundle into both at the same time.
+        await client.ApiregistrationV1.PatchAPIServiceAsync(
+            new V1Patch($"{{\"spec\":{{\"service\":{{\"port\":{port}}}}}}}", V1Patch.PatchType.MergePatch), "v1alpha1.kagent.io");
         var webhooks = await client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync("kagent-onboarding");
-        foreach (var webhook in webhooks.Webhooks) webhook.ClientConfig.Service.Port = port;
-        await client.AdmissionregistrationV1.ReplaceValidatingWebhookConfigurationAsync(webhooks, "kagent-onboarding");
+        var ports = string.Join(',', webhooks.Webhooks.Select((_, i) => $"{{\"op\":\"replace\",\"path\":\"/webhooks/{i}/clientConfig/service/port\",\"value\":{port}}}"));
+        await client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(new V1Patch($"[{ports}]", V1Patch.PatchType.JsonPatch), "kagent-onboarding");
     }
 
     /// <summary>The hub container's arguments, each mounted Secret written to a folder of its own and its mount path mapped there.</summary>
