@@ -21,6 +21,8 @@ public sealed class CaBundleInjector(KubeClient client, ILogger logger)
     /// <summary>Whether the last injection found both objects (a missing one is tried again at the next round).</summary>
     public bool AllTargetsPresent => _missingTargets.Count == 0;
 
+    private const int MaxConflictRetries = 5;
+
     public async Task InjectAsync(byte[] bundle, CancellationToken cancellationToken)
     {
         await InjectOneAsync($"ValidatingWebhookConfiguration {WebhookConfigurations.Name}", async () =>
@@ -44,19 +46,25 @@ public sealed class CaBundleInjector(KubeClient client, ILogger logger)
 
     private async Task InjectOneAsync(string target, Func<Task<bool>> inject)
     {
-        try
+        // Read, change and write again when someone else wrote in between (another replica, a person's apply): a
+        // conflict must not leave the old CA in place until the next verification.
+        for (var attempt = 1; ; attempt++)
         {
-            if (await inject()) logger.CaBundleInjected(target);
-            _missingTargets.Remove(target);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            // Not applied yet (or deliberately left out); checked again on the next round.
-            if (_missingTargets.Add(target)) logger.CaBundleTargetMissing(target);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
-        {
-            // Changed meanwhile (another replica injected); checked again on the next round.
+            try
+            {
+                if (await inject()) logger.CaBundleInjected(target);
+                _missingTargets.Remove(target);
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Not applied yet (or deliberately left out); checked again on the next round.
+                if (_missingTargets.Add(target)) logger.CaBundleTargetMissing(target);
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < MaxConflictRetries)
+            {
+            }
         }
     }
 }
