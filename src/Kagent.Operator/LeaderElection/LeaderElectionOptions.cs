@@ -10,7 +10,10 @@ public sealed record OperatorLeaderElectionOptions
     public required string LeaseNamespace { get; init; }
 
     /// <summary>This replica's identity in the Lease; host name and a random suffix by default.</summary>
-    public string Identity { get; init; } = $"{Environment.MachineName}_{Guid.NewGuid():N}"[..Math.Min(63, Environment.MachineName.Length + 33)];
+    public string Identity { get; init; } = NewIdentity();
+
+    /// <summary>Host name and a random suffix, at most 63 characters: a replica's identity in a Lease it holds.</summary>
+    public static string NewIdentity() => $"{Environment.MachineName}_{Guid.NewGuid():N}"[..Math.Min(63, Environment.MachineName.Length + 33)];
 
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -15,7 +15,7 @@ namespace Kagent.Aggregation.Availability;
 /// </summary>
 public sealed class ObservationMarker([FromKeyedServices(ClusterNames.Karmada)] KubeClient client, AvailabilityOptions options, TimeProvider time, ILogger<ObservationMarker> logger)
 {
-    private readonly string _identity = $"{Environment.MachineName}_{Guid.NewGuid():N}"[..Math.Min(63, Environment.MachineName.Length + 33)];
+    private readonly string _identity = Kagent.Operator.LeaderElection.OperatorLeaderElectionOptions.NewIdentity();
 
     /// <summary>Renews the marker; returns when observation stopped before, if longer ago than the gap tolerance.</summary>
     public async Task<DateTime?> TakeOverAsync(CancellationToken cancellationToken)
