@@ -16,4 +16,7 @@ public static class KagentConstants
     /// <summary>ClusterHealth (the aggregated API).</summary>
     public const string HealthVersion = "v1alpha1";
     public const string HealthGroupVersion = Group + "/" + HealthVersion;
+
+    /// <summary>On each Karmada Cluster, the version of the hub that serves the fleet; agents compare theirs with it.</summary>
+    public const string HubVersionAnnotation = Group + "/hub-version";
 }

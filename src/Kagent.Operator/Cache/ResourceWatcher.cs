@@ -57,6 +57,9 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
 
     public T? Get(string key) => _store.TryGetValue(key, out var value) ? value : null;
 
+    /// <summary>Whether the cache is current: listed, and how long it has been without a watch.</summary>
+    public CacheState State => new(_path.Resource, Synced.IsCompletedSuccessfully, Stats.Unwatched);
+
     /// <summary>
     /// Adds a handler, also while the watcher runs (the list is replaced, never changed in place), until the
     /// returned subscription is disposed. Handlers run on the watcher's loop, so they must be quick (enqueue a key,
@@ -65,17 +68,10 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
     public IDisposable Subscribe(Action<WatchEvent<T>> handler)
     {
         lock (_store) _handlers = [.. _handlers, handler];
-        return new Subscription(() =>
+        return new DisposeOnce(() =>
         {
             lock (_store) _handlers = [.. _handlers.Where(h => h != handler)];
         });
-    }
-
-    private sealed class Subscription(Action unsubscribe) : IDisposable
-    {
-        private Action? _unsubscribe = unsubscribe;
-
-        public void Dispose() => Interlocked.Exchange(ref _unsubscribe, null)?.Invoke();
     }
 
     /// <summary>Lists and watches until cancelled; never returns early, whatever the server does.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using Kagent.Operator.Client;
+using Kagent.Operator.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +14,7 @@ namespace Kagent.Operator.Cache;
 /// <see cref="ResourceWatcher{T}"/>, so the server sees one list and one watch. Caches run from the host's start to
 /// its stop in every replica, leader or not; a cache asked for later starts at once.
 /// </summary>
-public sealed class SharedCaches(ILoggerFactory loggers) : BackgroundService
+public sealed class SharedCaches(ILoggerFactory loggers, RuntimeHealth health) : BackgroundService
 {
     private readonly ConcurrentDictionary<CacheKey, Entry> _caches = new();
     private readonly TaskCompletionSource<CancellationToken> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,6 +32,7 @@ public sealed class SharedCaches(ILoggerFactory loggers) : BackgroundService
         var entry = _caches.GetOrAdd(new CacheKey(client, path.ToString(), typeof(T), options), _ =>
         {
             var watcher = new ResourceWatcher<T>(client, path, options, transform, loggers.CreateLogger("Kagent.Operator.Cache.ResourceWatcher"));
+            health.Track(watcher); // for the process's lifetime, as the cache
             return new Entry(watcher, transform, new Lazy<Task>(() =>
             {
                 var run = RunWhenStartedAsync(watcher);

@@ -12,6 +12,9 @@ public sealed class WatcherStats(string resource)
     private long _activeWatches;
     private long _errors;
 
+    // When the watcher last had no open watch (a Stopwatch timestamp); 0 while a watch is open.
+    private long _unwatchedSince = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public long Lists => Interlocked.Read(ref _lists);
 
     /// <summary>Lists after the first, because the resourceVersion was too old (410 Gone).</summary>
@@ -23,6 +26,9 @@ public sealed class WatcherStats(string resource)
     public long ActiveWatches => Interlocked.Read(ref _activeWatches);
 
     public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>How long the cache has had no open watch (not listed yet, or reconnecting); zero while one is open.</summary>
+    public TimeSpan Unwatched => Interlocked.Read(ref _unwatchedSince) is var since and not 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
 
     internal void ListStarted(bool relist)
     {
@@ -36,9 +42,14 @@ public sealed class WatcherStats(string resource)
     {
         if (Interlocked.Increment(ref _watches) > 1) OperatorInstruments.WatchRestarts.Add(1, _resourceTag);
         Interlocked.Increment(ref _activeWatches);
+        Interlocked.Exchange(ref _unwatchedSince, 0);
     }
 
-    internal void WatchClosed() => Interlocked.Decrement(ref _activeWatches);
+    internal void WatchClosed()
+    {
+        Interlocked.Decrement(ref _activeWatches);
+        Interlocked.Exchange(ref _unwatchedSince, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
 
     /// <summary>Zeros for this resource from the start, so that rates and alerts have a series before the first restart.</summary>
     private static KeyValuePair<string, object?> Publish(KeyValuePair<string, object?> tag)

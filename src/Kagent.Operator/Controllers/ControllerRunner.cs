@@ -30,7 +30,9 @@ internal sealed class ControllerRunner<TEntity, TController>(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var queue = new WorkQueue<string>(options.Queue with { Name = options.Queue.Name ?? Entity.Kind.ToLowerInvariant() });
+        var queueName = options.Queue.Name ?? Entity.Kind.ToLowerInvariant();
+        using var queue = new WorkQueue<string>(options.Queue with { Name = queueName });
+        using var tracked = services.GetRequiredService<RuntimeHealth>().Track(queue, queueName);
         var watcher = caches.For<TEntity>(client, ResourcePath.For<TEntity>(options.Namespace),
             options.Watch with { LabelSelector = options.LabelSelector ?? options.Watch.LabelSelector },
             options.Transform is null ? null : options.Transform as Func<TEntity, TEntity> ?? throw new InvalidOperationException($"{Name}: the transform is not a Func<{typeof(TEntity).Name}, {typeof(TEntity).Name}>"));

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Kagent.Operator.Diagnostics;
 using Kagent.Operator.RateLimiting;
 
 namespace Kagent.Operator.Queue;
@@ -55,6 +56,19 @@ public sealed class WorkQueue<TKey> : IDisposable where TKey : notnull
     public int Length => Volatile.Read(ref _waiting);
 
     public bool IsShutDown => _shutdown.IsCancellationRequested;
+
+    /// <summary>Keys waiting and the longest any has waited (measured only for a named queue, which has metrics).</summary>
+    public QueueState State(string name)
+    {
+        long oldest = 0;
+        lock (_gate)
+        {
+            foreach (var queued in _queuedAt.Values)
+                if (oldest == 0 || queued < oldest) oldest = queued;
+        }
+
+        return new QueueState(name, Length, oldest == 0 ? TimeSpan.Zero : System.Diagnostics.Stopwatch.GetElapsedTime(oldest));
+    }
 
     public void Add(TKey key)
     {

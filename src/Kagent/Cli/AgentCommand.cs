@@ -48,10 +48,11 @@ internal sealed class AgentCommand
     private readonly Option<int> _rateLimiterBucketSize = Flag.Of("--rate-limiter-bucket-size", Defaults.Works.RateLimiterBucketSize, "Retries of failed Works allowed at once before --rate-limiter-qps applies.");
     private readonly Option<string> _signals = Flag.Of("--signal-conditions", "*",
         "Signal conditions written on the Karmada Cluster beside Ready, as kagent.io/<name>: '*' for all, 'name' to enable, '-name' to disable " +
-        "('*,-CapacityPressure'), empty for none; NodesReady, ControlPlaneHealthy, CapacityPressure, ClockSynchronized. A turned-off one is set Unknown.");
+        "('*,-CapacityPressure'), empty for none; NodesReady, ControlPlaneHealthy, CapacityPressure, ClockSynchronized, AgentHealthy. A turned-off one is set Unknown.");
     private readonly Option<int> _signalNodesReady = Flag.Of("--signal-nodes-ready-threshold", Defaults.Signals.NodesReadyPercent, "kagent.io/NodesReady is False when fewer than this percentage of the nodes are Ready (0-100).");
     private readonly Option<int> _signalCapacity = Flag.Of("--signal-capacity-threshold", Defaults.Signals.CapacityPercent, "kagent.io/CapacityPressure is True when pod requests reach this percentage of allocatable CPU, memory or pods (1-100).");
     private readonly Option<string> _signalClockSkew = Flag.Of("--signal-clock-skew-threshold", Defaults.Signals.ClockSkewThreshold, "kagent.io/ClockSynchronized is False when the agent's or the member's clock is further than this from the control plane's.");
+    private readonly Option<string> _signalAgentStall = Flag.Of("--signal-agent-stall-threshold", Defaults.Signals.AgentStallThreshold, "kagent.io/AgentHealthy is False when one of the agent's caches has been without a watch, or a Work has waited in its queue, longer than this.");
     private readonly CommonFlags _common = new(AgentOptions.DefaultMetricsBindAddress, AgentOptions.DefaultHealthProbeBindAddress);
 
     public Command Build(Func<AgentOptions, CancellationToken, Task<int>> run)
@@ -92,7 +93,7 @@ internal sealed class AgentCommand
         _failureThreshold, _clusterApiQps, _clusterApiBurst,
         _eventExport, _eventReasons, _eventKinds, _eventNamespaces, _eventQps, _eventBurst, _eventMaxPending,
         _controllers, _concurrentWorkSyncs, _rateLimiterBaseDelay, _rateLimiterMaxDelay, _rateLimiterQps, _rateLimiterBucketSize,
-        _signals, _signalNodesReady, _signalCapacity, _signalClockSkew,
+        _signals, _signalNodesReady, _signalCapacity, _signalClockSkew, _signalAgentStall,
     ];
 
     private SignalOptions BindSignals(ParseResult result)
@@ -106,6 +107,7 @@ internal sealed class AgentCommand
             NodesReadyPercent = nodesReady,
             CapacityPercent = capacity,
             ClockSkewThreshold = FlagValues.ParseDuration(_signalClockSkew.Name, result.GetValue(_signalClockSkew), allowZero: false),
+            AgentStallThreshold = FlagValues.ParseDuration(_signalAgentStall.Name, result.GetValue(_signalAgentStall), allowZero: false),
         };
         var (signals, problem) = SignalOptions.ParseEnabled(FlagValues.ParseList(_signals.Name, result.GetValue(_signals)), baseline);
         return signals ?? throw new ConfigurationException(_signals.Name, problem!);

@@ -10,9 +10,10 @@ public sealed record SignalOptions
     public const string ControlPlaneHealthy = "ControlPlaneHealthy";
     public const string CapacityPressure = "CapacityPressure";
     public const string ClockSynchronized = "ClockSynchronized";
+    public const string AgentHealthy = "AgentHealthy";
 
     /// <summary>Every signal, by its name in --signal-conditions (the condition type is kagent.io/&lt;name&gt;).</summary>
-    public static readonly IReadOnlyList<string> Names = [NodesReady, ControlPlaneHealthy, CapacityPressure, ClockSynchronized];
+    public static readonly IReadOnlyList<string> Names = [NodesReady, ControlPlaneHealthy, CapacityPressure, ClockSynchronized, AgentHealthy];
 
     public static SignalOptions Default { get; } = new();
 
@@ -26,6 +27,12 @@ public sealed record SignalOptions
 
     /// <summary>ClockSynchronized is False when the agent's or the member's clock is further than this from the control plane's.</summary>
     public TimeSpan ClockSkewThreshold { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// AgentHealthy is False when one of the agent's caches has been without a watch, or a Work has waited in its
+    /// queue, longer than this.
+    /// </summary>
+    public TimeSpan AgentStallThreshold { get; init; } = TimeSpan.FromMinutes(2);
 
     public bool IsEnabled(string name) => Enabled.Contains(name);
 

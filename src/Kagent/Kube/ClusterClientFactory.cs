@@ -13,8 +13,8 @@ public static class ClusterClientFactory
         config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
         config.UserAgent = $"kagent/{BuildInfo.Version}";
         var requests = new RequestObserver(name);
-        var client = new KubeClient(config,
-            new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), new RateLimitingHandler(limits.Qps, limits.Burst), requests);
-        return new ClusterConnection(name, config.Host, client, requests);
+        var limiter = new RateLimitingHandler(name, limits.Qps, limits.Burst);
+        var client = new KubeClient(config, new RequestTimeoutHandler(requestTimeout ?? DefaultRequestTimeout), limiter, requests);
+        return new ClusterConnection(name, config.Host, client, requests, limiter);
     }
 }

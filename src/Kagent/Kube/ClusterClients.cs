@@ -12,5 +12,8 @@ public static class ClusterNames
     public const string Member = "member";
 }
 
-/// <summary>A named connection to one API server; <paramref name="Requests"/> times, counts and logs its requests and knows when it last answered.</summary>
-public sealed record ClusterConnection(string Name, string Host, KubeClient Client, RequestObserver Requests);
+/// <summary>
+/// A named connection to one API server; <paramref name="Requests"/> times, counts and logs its requests and knows
+/// when it last answered, <paramref name="Limiter"/> holds them to the client's QPS and knows when it last held one long.
+/// </summary>
+public sealed record ClusterConnection(string Name, string Host, KubeClient Client, RequestObserver Requests, RateLimitingHandler Limiter);

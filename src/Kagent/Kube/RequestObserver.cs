@@ -12,12 +12,18 @@ namespace Kagent.Kube;
 public sealed class RequestObserver(string cluster) : DelegatingHandler
 {
     private long _lastAnswer;
+    private long _lastTooManyRequests;
 
     /// <summary>Set once the host's logging exists (clients are built before it).</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>Time since the last answer; null before the first.</summary>
-    public TimeSpan? SinceLastAnswer => Interlocked.Read(ref _lastAnswer) is var last and not 0 ? Stopwatch.GetElapsedTime(last) : null;
+    public TimeSpan? SinceLastAnswer => Since(ref _lastAnswer);
+
+    /// <summary>Time since the server last answered 429 Too Many Requests (its priority and fairness); null before the first.</summary>
+    public TimeSpan? SinceTooManyRequests => Since(ref _lastTooManyRequests);
+
+    private static TimeSpan? Since(ref long timestamp) => Interlocked.Read(ref timestamp) is var last and not 0 ? Stopwatch.GetElapsedTime(last) : null;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -27,6 +33,7 @@ public sealed class RequestObserver(string cluster) : DelegatingHandler
         {
             var response = await base.SendAsync(request, cancellationToken);
             Interlocked.Exchange(ref _lastAnswer, Stopwatch.GetTimestamp());
+            if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests) Interlocked.Exchange(ref _lastTooManyRequests, Stopwatch.GetTimestamp());
             code = ((int)response.StatusCode).ToString();
             return response;
         }

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using Kagent.Agent.Health;
 using Kagent.Agent.Signals;
 using Kagent.Testing.Fixtures;
@@ -31,6 +33,31 @@ public sealed class ClockSignalTests(FleetFixture fleet)
         // The member's clock is this machine's, as the control plane's: in sync with it whatever the agent's says.
         Assert.InRange(reading.MemberOffset!.Value.TotalSeconds, -1.5, 1.5);
         if (skewSeconds != 0) Assert.Equal($"the agent's clock is {skewSeconds}s off the control plane's (threshold 5s)", signal.Message);
+    }
+
+    [Theory]
+    [InlineData(0, "True")]
+    [InlineData(30, "False")]
+    [InlineData(-30, "False")]
+    public async Task The_heartbeats_lease_renewal_gives_the_control_planes_clock_without_a_request_of_its_own(int skewSeconds, string status)
+    {
+        var time = new SkewedTime(TimeSpan.FromSeconds(skewSeconds));
+        var clock = new HeartbeatClock(time);
+        var name = $"clock-{(skewSeconds < 0 ? "minus" : "plus")}{Math.Abs(skewSeconds)}";
+        var leases = fleet.ControlPlane.Admin.CoordinationV1;
+        var sent = time.GetUtcNow();
+        var written = await leases.CreateNamespacedLeaseAsync(new V1Lease
+        {
+            Metadata = new V1ObjectMeta { Name = name },
+            Spec = new V1LeaseSpec { HolderIdentity = name, RenewTime = sent.UtcDateTime, LeaseDurationSeconds = 40 },
+        }, "default");
+        clock.Observe(written, sent, time.GetUtcNow());
+
+        // The reader takes the renewal's reading and never asks this unreachable server for GET /version.
+        var unreachable = new Kagent.Operator.Client.KubeClient(new k8s.KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
+        var reading = await new ClockReader(unreachable, time, TimeSpan.FromMinutes(1), clock).ReadAsync(null, default);
+        Assert.InRange(reading!.AgentOffset.TotalSeconds, skewSeconds - 1.5, skewSeconds + 1.5);
+        Assert.Equal(status, SignalRules.ClockSynchronized(reading, Threshold)!.Status);
     }
 
     private sealed class SkewedTime(TimeSpan skew) : TimeProvider

@@ -76,6 +76,7 @@ public sealed class ObservabilityTests(OnboardingFixture onboarding, ITestOutput
         Assert.True(agent.Value("kagent_api_request_duration_seconds_count", ("cluster", "karmada"), ("verb", "update"), ("code", "200")) > 0);
         Assert.True(agent.Value("kagent_api_request_duration_seconds_count", ("cluster", "member"), ("verb", "list"), ("code", "200")) > 0);
         Assert.True(agent.Value("kagent_api_request_duration_seconds_count", ("cluster", "member"), ("verb", "watch"), ("code", "200")) > 0);
+        Assert.True(agent.Value("kagent_api_rate_limiter_duration_seconds_count", ("cluster", "member")) > 0);
         Assert.NotNull(agent.Value("kagent_watch_restarts_total", ("resource", "nodes")));
         Assert.Equal(0, agent.Value("kagent_watch_relists_total", ("resource", "pods")));
         Assert.Equal(0, agent.Value("kagent_events_exported_total", ("member_cluster", Name), ("result", "failed")));

@@ -268,8 +268,59 @@ public sealed class AgentStatusTests(OnboardingFixture onboarding, ITestOutputHe
         // Stopped: every signal Unknown (nothing in Karmada ages them out); Ready is left to Karmada's lease check.
         await agent.StopAsync(TimeSpan.FromSeconds(20));
         var cluster = await WaitForStatusAsync(c => c.Status!.Conditions!.Where(x => x.Type.StartsWith("kagent.io/", StringComparison.Ordinal)).All(x => x.Status == "Unknown"), "signals Unknown after stop");
-        Assert.Equal(4, cluster.Status!.Conditions!.Count(x => x.Type.StartsWith("kagent.io/", StringComparison.Ordinal) && x.Reason == "AgentStopped"));
+        Assert.Equal(5, cluster.Status!.Conditions!.Count(x => x.Type.StartsWith("kagent.io/", StringComparison.Ordinal) && x.Reason == "AgentStopped"));
     }
+
+    [Fact]
+    public async Task Agent_health_follows_its_version_against_the_hubs_its_caches_and_its_throttling()
+    {
+        await Member.CreateNodeAsync(new SimulatedNode("h1"));
+        var agent = StartAgent("--signal-agent-stall-threshold", "5s");
+        await RegisterAsync(agent);
+
+        // The hub stamps its version on the Cluster; the agent reads it with the Cluster and compares its own.
+        var version = BuildInfo.Version;
+        await WaitForAgentHealthAsync("True", "AgentHealthy", $"caches watching, no queue backlog, not throttled; agent {version}, hub {version}");
+
+        // A hub two minors ahead of the agent (stamped by hand while the hub is down): skew, until the hub stamps its own again.
+        onboarding.KillHub();
+        try
+        {
+            await Clusters.MergePatchAsync(Name, new { metadata = new { annotations = new Dictionary<string, string> { [Kagent.Api.KagentConstants.HubVersionAnnotation] = "9.0.0" } } });
+            await WaitForAgentHealthAsync("False", "VersionSkew", $"agent {version}, hub 9.0.0: the agent is more than one minor version behind the hub");
+        }
+        finally
+        {
+            await onboarding.StartHubAgainAsync();
+        }
+
+        await WaitForAgentHealthAsync("True", "AgentHealthy", $"caches watching, no queue backlog, not throttled; agent {version}, hub {version}");
+
+        // The member's API server down longer than the stall threshold: the agent's member caches have no watch; back once it is.
+        await Member.Server.StopApiServerAsync();
+        try
+        {
+            var stale = await WaitForSignalAsync("AgentHealthy", "False", "CachesStale");
+            Assert.Contains("the nodes cache has had no watch for over 5s", stale.Message);
+            Assert.Contains("the pods cache has had no watch for over 5s", stale.Message);
+        }
+        finally
+        {
+            await Member.Server.RestartApiServerAsync();
+        }
+
+        await WaitForSignalAsync("AgentHealthy", "True", "AgentHealthy");
+
+        // The member's client held to one request a second: the status round's requests wait for the rate limit.
+        await agent.StopAsync(TimeSpan.FromSeconds(20));
+        StartAgent("--cluster-api-qps", "1", "--cluster-api-burst", "1");
+        var throttled = await WaitForSignalAsync("AgentHealthy", "False", "Throttled");
+        Assert.Equal("requests to the member API server waited 1s or more for the client's rate limit (1 QPS) in the last minute", throttled.Message);
+    }
+
+    private Task<Cluster> WaitForAgentHealthAsync(string status, string reason, string message) =>
+        WaitForStatusAsync(c => c.Status!.Conditions!.Any(x => x.Type == "kagent.io/AgentHealthy" && x.Status == status && x.Reason == reason && x.Message == message),
+            $"kagent.io/AgentHealthy {status} {reason}: {message}");
 
     [Fact]
     public async Task A_condition_another_writer_owns_survives_100_status_writes_of_the_agent()

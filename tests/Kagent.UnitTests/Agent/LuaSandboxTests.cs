@@ -6,6 +6,7 @@ using Kagent.Agent.Works.Customizations;
 using Kagent.Api.Karmada;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
+using Kagent.Operator.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -143,7 +144,7 @@ public sealed class LuaSandboxTests
     }
 
     private static InterpreterCustomizations Customizations() =>
-        new(new KubeClient(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }), new ControllerTrigger<Work>(), NullLogger<InterpreterCustomizations>.Instance);
+        new(new KubeClient(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }), new ControllerTrigger<Work>(), new RuntimeHealth(), NullLogger<InterpreterCustomizations>.Instance);
 
     private static ResourceInterpreterCustomization Customization(string name, string apiVersion, string kind, string? health = null, string? status = null, string? retention = null) => new()
     {

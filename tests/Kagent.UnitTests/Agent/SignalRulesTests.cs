@@ -52,46 +52,98 @@ public sealed class SignalRulesTests
     }
 
     [Fact]
+    public void Agent_health_names_stale_caches_queue_backlog_throttling_and_version_skew()
+    {
+        var stall = TimeSpan.FromMinutes(2);
+        var healthy = Report(hub: "0.4.2");
+        Assert.Equal(("True", "AgentHealthy", "caches watching, no queue backlog, not throttled; agent 0.4.0, hub 0.4.2"), Short(SignalRules.AgentHealthy(healthy, stall)));
+        Assert.Equal("caches watching, no queue backlog, not throttled; agent 0.4.0, hub version not known", SignalRules.AgentHealthy(Report(hub: null), stall).Message);
+
+        // Under the threshold a reconnecting cache and a waiting key are fine.
+        Assert.Equal("True", SignalRules.AgentHealthy(healthy with
+        {
+            Caches = [new("pods", true, TimeSpan.FromSeconds(119))],
+            Queues = [new("work", 40, TimeSpan.FromSeconds(119))],
+        }, stall).Status);
+
+        Assert.Equal(("False", "CachesStale", "the nodes cache has not listed in 120s; the pods cache has had no watch for over 120s"), Short(SignalRules.AgentHealthy(healthy with
+        {
+            Caches = [new("pods", true, TimeSpan.FromMinutes(3)), new("nodes", false, TimeSpan.FromMinutes(5)), new("nodes", false, TimeSpan.FromMinutes(5))],
+        }, stall)));
+        Assert.Equal(("False", "QueueBacklog", "keys have waited over 120s in the work queue"),
+            Short(SignalRules.AgentHealthy(healthy with { Queues = [new("work", 3000, TimeSpan.FromMinutes(4))] }, stall)));
+        Assert.Equal(("False", "Throttled", "requests to the karmada API server waited 1s or more for the client's rate limit (40 QPS) in the last minute"),
+            Short(SignalRules.AgentHealthy(healthy with { Throttling = [new("karmada", 40, ClientSide: true, ServerSide: false), new("member", 40, false, false)] }, stall)));
+        Assert.Equal("the member API server answered 429 Too Many Requests in the last minute",
+            SignalRules.AgentHealthy(healthy with { Throttling = [new("member", 40, ClientSide: false, ServerSide: true)] }, stall).Message);
+        Assert.Equal("MultipleProblems", SignalRules.AgentHealthy(healthy with
+        {
+            Queues = [new("work", 3000, TimeSpan.FromMinutes(4))],
+            Throttling = [new("member", 40, false, true)],
+        }, stall).Reason);
+    }
+
+    [Theory]
+    [InlineData("0.4.0", "0.4.9", null)]
+    [InlineData("0.4.0", "0.5.0", null)]
+    [InlineData("0.4.0", "v0.5.1-rc.1", null)]
+    [InlineData("0.4.0", "0.6.0", "agent 0.4.0, hub 0.6.0: the agent is more than one minor version behind the hub")]
+    [InlineData("0.4.0", "1.0.0", "agent 0.4.0, hub 1.0.0: the agent is more than one minor version behind the hub")]
+    [InlineData("0.5.0", "0.4.0", "agent 0.5.0, hub 0.4.0: the agent is newer than the hub")]
+    [InlineData("1.0.0", "0.9.0", "agent 1.0.0, hub 0.9.0: the agent is newer than the hub")]
+    [InlineData("0.4.0", "not-a-version", null)]
+    public void The_agent_may_be_as_new_as_the_hub_and_one_minor_older(string agent, string hub, string? skew)
+    {
+        var observed = SignalRules.AgentHealthy(Report(hub) with { AgentVersion = agent }, TimeSpan.FromMinutes(2));
+        Assert.Equal(skew is null ? "True" : "False", observed.Status);
+        if (skew is not null) Assert.Equal(("VersionSkew", skew), (observed.Reason, observed.Message));
+    }
+
+    private static AgentSelfReport Report(string? hub) =>
+        new([new("pods", true, TimeSpan.Zero), new("works.work.karmada.io", true, TimeSpan.Zero)], [new("work", 0, TimeSpan.Zero)],
+            [new("karmada", 40, false, false), new("member", 40, false, false)], "0.4.0", hub);
+
+    [Fact]
     public async Task A_signal_moves_only_after_the_threshold_and_foreign_conditions_are_kept()
     {
         var time = new ManualTime(Now);
         var signals = new SignalConditions(new SignalOptions { Enabled = new HashSet<string> { SignalOptions.NodesReady } },
-            TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), time, clock: null);
+            TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), time, clock: null, self: null);
         var ok = new HealthResult(HealthOutcome.Ok, "ok");
         var foreign = new V1Condition { Type = "ServiceDomainNameResolutionReady", Status = "False", Reason = "ServiceDomainNameResolutionFailed", Message = "x", LastTransitionTime = Now };
         IList<V1Condition>? conditions = [foreign];
 
-        conditions = await signals.ApplyAsync(conditions, ok, Snapshot(10, 10), Now, default);
+        conditions = await signals.ApplyAsync(conditions, ok, Snapshot(10, 10), hubVersion: null, Now, default);
         Assert.Equal("True", Status(conditions, "kagent.io/NodesReady"));
 
         // Most nodes go: still True for the failure threshold, then False.
         time.Advance(TimeSpan.FromSeconds(10));
-        conditions = await signals.ApplyAsync(conditions, ok, Snapshot(10, 2), Now, default);
+        conditions = await signals.ApplyAsync(conditions, ok, Snapshot(10, 2), hubVersion: null, Now, default);
         Assert.Equal("True", Status(conditions, "kagent.io/NodesReady"));
         time.Advance(TimeSpan.FromSeconds(29));
-        conditions = await signals.ApplyAsync(conditions, ok, Snapshot(10, 2), Now, default);
+        conditions = await signals.ApplyAsync(conditions, ok, Snapshot(10, 2), hubVersion: null, Now, default);
         Assert.Equal("True", Status(conditions, "kagent.io/NodesReady"));
         time.Advance(TimeSpan.FromSeconds(2));
-        conditions = await signals.ApplyAsync(conditions, ok, Snapshot(10, 2), Now, default);
+        conditions = await signals.ApplyAsync(conditions, ok, Snapshot(10, 2), hubVersion: null, Now, default);
         Assert.Equal("False", Status(conditions, "kagent.io/NodesReady"));
         Assert.Same(foreign, conditions!.Single(c => c.Type == foreign.Type));
 
         // A stop leaves every signal Unknown, and the next observation passes at once.
         conditions = SignalConditions.Stopped(conditions, Now);
         Assert.Equal(("Unknown", SignalConditions.ReasonAgentStopped), (Status(conditions, "kagent.io/NodesReady"), conditions!.Single(c => c.Type == "kagent.io/NodesReady").Reason));
-        conditions = await new SignalConditions(new SignalOptions { Enabled = new HashSet<string> { SignalOptions.NodesReady } }, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), time, null)
-            .ApplyAsync(conditions, ok, Snapshot(10, 10), Now, default);
+        conditions = await new SignalConditions(new SignalOptions { Enabled = new HashSet<string> { SignalOptions.NodesReady } }, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), time, null, null)
+            .ApplyAsync(conditions, ok, Snapshot(10, 10), hubVersion: null, Now, default);
         Assert.Equal("True", Status(conditions, "kagent.io/NodesReady"));
 
         // Turned off: Unknown, once.
-        var off = new SignalConditions(new SignalOptions { Enabled = new HashSet<string>() }, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), time, null);
-        conditions = await off.ApplyAsync(conditions, ok, Snapshot(10, 10), Now, default);
+        var off = new SignalConditions(new SignalOptions { Enabled = new HashSet<string>() }, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30), time, null, null);
+        conditions = await off.ApplyAsync(conditions, ok, Snapshot(10, 10), hubVersion: null, Now, default);
         Assert.Equal(("Unknown", SignalConditions.ReasonDisabled), (Status(conditions, "kagent.io/NodesReady"), conditions!.Single(c => c.Type == "kagent.io/NodesReady").Reason));
         Assert.Equal(2, conditions!.Count);
     }
 
     [Theory]
-    [InlineData("*,-CapacityPressure", "NodesReady,ControlPlaneHealthy,ClockSynchronized")]
+    [InlineData("*,-CapacityPressure", "NodesReady,ControlPlaneHealthy,ClockSynchronized,AgentHealthy")]
     [InlineData("NodesReady", "NodesReady")]
     [InlineData("", "")]
     public void The_flag_selects_signals_as_controllers_are_selected(string flag, string expected)

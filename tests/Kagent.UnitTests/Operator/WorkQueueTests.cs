@@ -8,6 +8,20 @@ public sealed class WorkQueueTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     [Fact]
+    public async Task State_reports_the_keys_waiting_and_the_longest_wait_until_they_are_handed_out()
+    {
+        using var queue = new WorkQueue<string>(new WorkQueueOptions { Name = "state-test" });
+        queue.Add("a");
+        queue.Add("b");
+        var waiting = queue.State("work");
+        Assert.Equal(("work", 2), (waiting.Name, waiting.Depth));
+        Assert.True(waiting.LongestWait > TimeSpan.Zero);
+        await queue.GetAsync(CancellationToken.None);
+        await queue.GetAsync(CancellationToken.None);
+        Assert.Equal((0, TimeSpan.Zero), (queue.State("work").Depth, queue.State("work").LongestWait));
+    }
+
+    [Fact]
     public async Task A_key_added_many_times_is_handed_out_once()
     {
         using var queue = new WorkQueue<string>();

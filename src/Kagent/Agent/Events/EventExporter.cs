@@ -9,6 +9,7 @@ using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
+using Kagent.Operator.Diagnostics;
 using Kagent.Operator.RateLimiting;
 
 namespace Kagent.Agent.Events;
@@ -26,6 +27,7 @@ public sealed class EventExporter(
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
     EventExportMetrics metrics,
     TimeProvider time,
+    RuntimeHealth runtime,
     ILogger<EventExporter> logger) : IControllerRunner
 {
     private static readonly TimeSpan MissingNamespaceRetry = TimeSpan.FromSeconds(30);
@@ -44,6 +46,7 @@ public sealed class EventExporter(
         var events = new ResourceWatcher<Corev1Event>(member, new ResourcePath("", "v1", "events"),
             new ResourceWatcherOptions { FieldSelector = "type=Warning", PageSize = 500 }, Slim, logger);
         events.Subscribe(OnMemberEvent);
+        using var tracked = runtime.Track(events);
         logger.EventExportStarted(ExportedEvents.NamespaceFor(options.ClusterName), _export.Qps, _export.Burst);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -7,10 +7,11 @@ namespace Kagent.Agent.Signals;
 public sealed record ClockReading(TimeSpan AgentOffset, TimeSpan? MemberOffset);
 
 /// <summary>
-/// Reads the control plane's clock from the Date header of GET /version (readable by every identity), at most once
-/// per interval since clocks drift slowly, and the member's from the health probe's answer of the same round.
+/// Reads the control plane's clock from the heartbeat's last Lease renewal (<see cref="HeartbeatClock"/>), or while
+/// renewals fail, from the Date header of GET /version (readable by every identity), at most once per interval since
+/// clocks drift slowly; and the member's from the health probe's answer of the same round.
 /// </summary>
-public sealed class ClockReader(KubeClient karmada, TimeProvider time, TimeSpan interval)
+public sealed class ClockReader(KubeClient karmada, TimeProvider time, TimeSpan interval, HeartbeatClock? heartbeat = null)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
@@ -22,7 +23,12 @@ public sealed class ClockReader(KubeClient karmada, TimeProvider time, TimeSpan 
     public async Task<ClockReading?> ReadAsync(HealthAnswer? member, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_agentOffset is null || now - _readAt >= interval)
+        if (heartbeat?.Offset(interval) is { } renewed)
+        {
+            _agentOffset = renewed;
+            _readAt = now;
+        }
+        else if (_agentOffset is null || now - _readAt >= interval)
         {
             var answer = await HealthEndpoint.GetAsync(karmada, "/version", Timeout, cancellationToken, time);
             if (answer.ServerDate is { } date)

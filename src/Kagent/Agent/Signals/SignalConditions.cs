@@ -7,19 +7,20 @@ using Kagent.Operator.Entities;
 namespace Kagent.Agent.Signals;
 
 /// <summary>
-/// The signal conditions (kagent.io/NodesReady, ControlPlaneHealthy, CapacityPressure, ClockSynchronized) of one
+/// The signal conditions (kagent.io/NodesReady, ControlPlaneHealthy, CapacityPressure, ClockSynchronized, AgentHealthy) of one
 /// round, merged by type into the Cluster's conditions beside Ready: each debounced by the success and failure
 /// thresholds as Ready is, a turned-off one set Unknown (nothing in Karmada ages a stale condition out), and every
 /// other writer's condition left as it is.
 /// </summary>
-public sealed class SignalConditions(SignalOptions options, TimeSpan successThreshold, TimeSpan failureThreshold, TimeProvider time, ClockReader? clock)
+public sealed class SignalConditions(SignalOptions options, TimeSpan successThreshold, TimeSpan failureThreshold, TimeProvider time, ClockReader? clock, AgentSelfCheck? self)
 {
     public const string ReasonDisabled = "SignalDisabled";
     public const string ReasonAgentStopped = "AgentStopped";
 
     private readonly Dictionary<string, ReadyDebouncer> _debouncers = [];
 
-    public async Task<IList<V1Condition>?> ApplyAsync(IList<V1Condition>? conditions, HealthResult health, ResourceSnapshot? snapshot, DateTime now,
+    /// <param name="hubVersion">The hub's version as it stamps it on the Cluster (kagent.io/hub-version); null when no hub has.</param>
+    public async Task<IList<V1Condition>?> ApplyAsync(IList<V1Condition>? conditions, HealthResult health, ResourceSnapshot? snapshot, string? hubVersion, DateTime now,
         CancellationToken cancellationToken)
     {
         foreach (var name in SignalOptions.Names)
@@ -38,6 +39,7 @@ public sealed class SignalConditions(SignalOptions options, TimeSpan successThre
                 SignalOptions.ControlPlaneHealthy => SignalRules.ControlPlaneHealthy(health),
                 SignalOptions.CapacityPressure => SignalRules.CapacityPressure(snapshot, options.CapacityPercent),
                 SignalOptions.ClockSynchronized => clock is null ? null : SignalRules.ClockSynchronized(await clock.ReadAsync(health.Answer, cancellationToken), options.ClockSkewThreshold),
+                SignalOptions.AgentHealthy => self is null ? null : SignalRules.AgentHealthy(self.Read(hubVersion), options.AgentStallThreshold),
                 _ => null,
             };
             if (observed is null) continue;

@@ -68,5 +68,43 @@ public static class SignalRules
             : new(type, "False", "ClockSkewed", $"{string.Join("; ", off)} (threshold {Seconds(threshold)})");
     }
 
+    /// <summary>
+    /// The agent's own health: every cache listed and watching, no key waiting in a queue longer than the stall
+    /// threshold, no request throttled within the last minute (by the client's QPS or the server's 429), and its
+    /// version not newer than the hub's nor more than one minor older. Counts and ages stay out of the message.
+    /// </summary>
+    public static SignalObservation AgentHealthy(AgentSelfReport report, TimeSpan stall)
+    {
+        var type = SignalObservation.TypeOf(SignalOptions.AgentHealthy);
+        var problems = new List<(string Reason, string Seen)>();
+        foreach (var cache in report.Caches.Where(c => c.Unwatched >= stall).DistinctBy(c => c.Resource).OrderBy(c => c.Resource, StringComparer.Ordinal))
+            problems.Add(("CachesStale", cache.Synced ? $"the {cache.Resource} cache has had no watch for over {Seconds(stall)}" : $"the {cache.Resource} cache has not listed in {Seconds(stall)}"));
+        foreach (var queue in report.Queues.Where(q => q.LongestWait >= stall).OrderBy(q => q.Name, StringComparer.Ordinal))
+            problems.Add(("QueueBacklog", $"keys have waited over {Seconds(stall)} in the {queue.Name} queue"));
+        foreach (var throttled in report.Throttling.Where(t => t.ClientSide || t.ServerSide).OrderBy(t => t.Cluster, StringComparer.Ordinal))
+        {
+            if (throttled.ClientSide)
+                problems.Add(("Throttled", $"requests to the {throttled.Cluster} API server waited {Seconds(Kube.RateLimitingHandler.LongWait)} or more for the client's rate limit ({throttled.Qps.ToString(CultureInfo.InvariantCulture)} QPS) in the last minute"));
+            if (throttled.ServerSide)
+                problems.Add(("Throttled", $"the {throttled.Cluster} API server answered 429 Too Many Requests in the last minute"));
+        }
+
+        var versions = VersionSkew(report.AgentVersion, report.HubVersion);
+        if (versions.Skewed) problems.Add(("VersionSkew", versions.Seen));
+        if (problems.Count == 0) return new(type, "True", "AgentHealthy", $"caches watching, no queue backlog, not throttled; {versions.Seen}");
+        var reasons = problems.Select(p => p.Reason).Distinct().ToList();
+        return new(type, "False", reasons.Count == 1 ? reasons[0] : "MultipleProblems", string.Join("; ", problems.Select(p => p.Seen)));
+    }
+
+    /// <summary>The agent may be as new as the hub and at most one minor older, as Kubernetes allows a kubelet behind its API server.</summary>
+    private static (bool Skewed, string Seen) VersionSkew(string agentVersion, string? hubVersion)
+    {
+        if (AgentSelfCheck.MajorMinor(hubVersion) is not { } hub || AgentSelfCheck.MajorMinor(agentVersion) is not { } agent)
+            return (false, $"agent {agentVersion}, hub version not known");
+        var seen = $"agent {agentVersion}, hub {hubVersion}";
+        if (agent.Major > hub.Major || (agent.Major == hub.Major && agent.Minor > hub.Minor)) return (true, $"{seen}: the agent is newer than the hub");
+        return agent.Major < hub.Major || hub.Minor - agent.Minor > 1 ? (true, $"{seen}: the agent is more than one minor version behind the hub") : (false, seen);
+    }
+
     private static string Seconds(TimeSpan span) => $"{Math.Round(span.TotalSeconds).ToString(CultureInfo.InvariantCulture)}s";
 }

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Kagent.Agent.Health;
+using Kagent.Api;
 using Kagent.Api.Karmada;
 using Kagent.Operator.Client;
 using Kagent.Operator.Entities;
@@ -36,7 +37,8 @@ public sealed class ClusterStatusComputer(
 
         var status = KubeJson.Clone(current);
         status.Conditions = Conditions.Set(status.Conditions, ready.Type, ready.Status == "True", ready.Reason, ready.Message, null, now);
-        status.Conditions = await signals.ApplyAsync(status.Conditions, health, snapshot, now, cancellationToken);
+        var hubVersion = cluster.Metadata.Annotations?.TryGetValue(KagentConstants.HubVersionAnnotation, out var stamped) == true ? stamped : null;
+        status.Conditions = await signals.ApplyAsync(status.Conditions, health, snapshot, hubVersion, now, cancellationToken);
 
         // Not ready once the thresholds have spoken: only the Ready condition moves; the rest stays as last reported
         // (as Karmada does). A probe that failed within the failure threshold does not hold back the summaries,

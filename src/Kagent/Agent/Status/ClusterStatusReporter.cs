@@ -10,6 +10,7 @@ using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
+using Kagent.Operator.Diagnostics;
 using Kagent.Operator.Entities;
 
 namespace Kagent.Agent.Status;
@@ -30,6 +31,9 @@ public sealed class ClusterStatusReporter(
     ClusterMetrics metrics,
     AgentMetrics agentMetrics,
     Health.ProbeReport probeReport,
+    RuntimeHealth runtime,
+    IEnumerable<ClusterConnection> connections,
+    Signals.HeartbeatClock heartbeatClock,
     ILogger<ClusterStatusReporter> logger) : IControllerRunner
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
@@ -55,6 +59,8 @@ public sealed class ClusterStatusReporter(
         var pods = new ResourceWatcher<SlimPod>(member, new ResourcePath("", "v1", "pods"), pages, p => p.Compact(pool), logger);
         nodes.Subscribe(resources.OnNode);
         pods.Subscribe(resources.OnPod);
+        using var nodesTracked = runtime.Track(nodes);
+        using var podsTracked = runtime.Track(pods);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watches = Task.WhenAll(nodes.RunAsync(stop.Token), pods.RunAsync(stop.Token));
@@ -104,7 +110,8 @@ public sealed class ClusterStatusReporter(
         var discovery = new Metadata.MetadataReporter(options, karmada, logger);
         var signalOptions = options.Signals;
         var signals = new Signals.SignalConditions(signalOptions, options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time,
-            signalOptions.IsEnabled(SignalOptions.ClockSynchronized) ? new Signals.ClockReader(karmada, time, ClockReadInterval) : null);
+            signalOptions.IsEnabled(SignalOptions.ClockSynchronized) ? new Signals.ClockReader(karmada, time, ClockReadInterval, heartbeatClock) : null,
+            signalOptions.IsEnabled(SignalOptions.AgentHealthy) ? new Signals.AgentSelfCheck(runtime, connections, BuildInfo.Version) : null);
         var computer = new ClusterStatusComputer(options.ClusterName, member,
             new MemberHealthProbe(member, ProbeTimeout, agentMetrics, probeReport, time, checkLive: signalOptions.IsEnabled(SignalOptions.ControlPlaneHealthy)),
             new ApiEnablements(member, time), new ReadyDebouncer(options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time), signals, time, logger);

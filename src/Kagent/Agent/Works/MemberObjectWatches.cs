@@ -5,6 +5,7 @@ using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
+using Kagent.Operator.Diagnostics;
 using Kagent.Operator.Entities;
 
 namespace Kagent.Agent.Works;
@@ -20,6 +21,7 @@ public sealed class MemberObjectWatches(
     [FromKeyedServices(ClusterNames.Member)] KubeClient member,
     ControllerTrigger<Work> works,
     AgentOptions options,
+    RuntimeHealth runtime,
     ILogger<MemberObjectWatches> logger) : IControllerRunner, IDisposable
 {
     /// <summary>How long a Work waits for a new watch's first list before it reads the member directly instead.</summary>
@@ -57,7 +59,10 @@ public sealed class MemberObjectWatches(
             var watcher = new ResourceWatcher<UnstructuredObject>(member, resource.Collection(),
                 new ResourceWatcherOptions { LabelSelector = $"{WorkConstants.ManagedLabel}={WorkConstants.ManagedLabelValue}" }, CacheTransforms.WithoutManagedFields, logger);
             watcher.Subscribe(OnChange);
-            _ = watcher.RunAsync(_lifetime.Token);
+            var lifetime = _lifetime.Token;
+            var tracked = runtime.Track(watcher);
+            lifetime.Register(tracked.Dispose);
+            _ = watcher.RunAsync(lifetime);
             logger.WatchingManaged(resource.Collection().Resource);
             return watcher;
         });

@@ -3,6 +3,7 @@ using Kagent.Kube;
 using Kagent.Operator.Cache;
 using Kagent.Operator.Client;
 using Kagent.Operator.Controllers;
+using Kagent.Operator.Diagnostics;
 
 namespace Kagent.Agent.Works.Customizations;
 
@@ -20,6 +21,7 @@ public sealed record CustomRules(CustomRule? Retention, CustomRule? StatusReflec
 public sealed class InterpreterCustomizations(
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient controlPlane,
     ControllerTrigger<Work> works,
+    RuntimeHealth runtime,
     ILogger<InterpreterCustomizations> logger) : IControllerRunner
 {
     private static readonly TimeSpan SyncWait = TimeSpan.FromSeconds(10);
@@ -47,6 +49,7 @@ public sealed class InterpreterCustomizations(
     {
         var watcher = new ResourceWatcher<ResourceInterpreterCustomization>(controlPlane, ResourcePath.For<ResourceInterpreterCustomization>(), logger: logger);
         watcher.Subscribe(_ => Load(watcher.Items));
+        using var tracked = runtime.Track(watcher);
         var run = watcher.RunAsync(cancellationToken);
         try
         {
