@@ -92,7 +92,7 @@ public static class Program
         File.AppendAllText(Path.Combine(dir, "pids"), pids.ToString());
         foreach (var member in members) await fleet.ControlPlane.EnsureExecutionSpaceAsync(member);
 
-        // Identities: each agent as system:kagent:agent:<cluster> (control plane) and as its ServiceAccount
+        // Identities: each agent as system:karmada:agent:<cluster> (control plane) and as its ServiceAccount
         // (member); config/install/karmada-apiserver and config/agent/rbac.yaml grant what they need. The hub's
         // comes from a token of its ServiceAccount, made by hack/local-up.sh as docs/operations.md shows.
         foreach (var member in fleet.Members.Values.Where(m => m.Name != HostCluster))

@@ -17,6 +17,6 @@ public static class KagentConstants
     public const string HealthVersion = "v1alpha1";
     public const string HealthGroupVersion = Group + "/" + HealthVersion;
 
-    /// <summary>On each Karmada Cluster, the version of the hub that serves the fleet; agents compare theirs with it.</summary>
+    /// <summary>On each Karmada Cluster a ClusterRegistration made, the version of the hub that serves the fleet; agents compare theirs with it.</summary>
     public const string HubVersionAnnotation = Group + "/hub-version";
 }

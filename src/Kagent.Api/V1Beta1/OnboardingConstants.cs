@@ -33,14 +33,25 @@ public static class OnboardingConstants
     /// <summary>The verb a SubjectAccessReview checks before someone sets spec.accepted: true.</summary>
     public const string ApproveVerb = "approve";
 
-    /// <summary>Agents authenticate as system:kagent:agent:&lt;cluster&gt; in this group.</summary>
-    public const string AgentGroup = "system:kagent:agents";
+    /// <summary>
+    /// Agents authenticate as system:karmada:agent:&lt;cluster&gt; in this group: Karmada's own agent identity, the subject
+    /// of the certificates karmadactl register obtains, so that an agent can switch between karmada-agent and Kagent.
+    /// </summary>
+    public const string AgentGroup = "system:karmada:agents";
 
-    public const string AgentUserPrefix = "system:kagent:agent:";
+    public const string AgentUserPrefix = "system:karmada:agent:";
+
+    /// <summary>Kagent's earlier agent identity (system:kagent:agent:&lt;cluster&gt;), still granted while agents move to Karmada's.</summary>
+    public const string LegacyAgentGroup = "system:kagent:agents";
+
+    public const string LegacyAgentUserPrefix = "system:kagent:agent:";
 
     public const string Plural = "clusterregistrations";
 
     public static string AgentUserFor(string cluster) => AgentUserPrefix + cluster;
+
+    /// <summary>Every user name an agent of the cluster may authenticate as: Karmada's, then Kagent's earlier one.</summary>
+    public static IReadOnlyList<string> AgentUsersFor(string cluster) => [AgentUserPrefix + cluster, LegacyAgentUserPrefix + cluster];
 
     /// <summary>The leader-election Lease of a cluster's agent replicas (in karmada-system, as karmada-agent's).</summary>
     public static string AgentLeaderLeaseFor(string cluster) => $"kagent-agent-{cluster}";

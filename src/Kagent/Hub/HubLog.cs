@@ -77,7 +77,4 @@ internal static partial class HubLog
 
     [LoggerMessage(3054, LogLevel.Warning, "Availability history fell behind the changes of cluster health; catching up from the current state")]
     public static partial void AvailabilityBehind(this ILogger logger);
-
-    [LoggerMessage(3055, LogLevel.Information, "Stamped hub version {Version} on cluster {Cluster}")]
-    public static partial void HubVersionStamped(this ILogger logger, string cluster, string version);
 }

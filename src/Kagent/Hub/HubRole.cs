@@ -23,14 +23,17 @@ public static class HubRole
         return new RoleDefinition(KagentRole.Hub, options.Common, [karmada], services =>
         {
             services.AddSingleton(options);
-            var operatorBuilder = services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection).AddOnboarding()
-                .AddController<HubVersionStamp, Cluster>(HubCaches.ClusterControllerOptions("hubversion", reconcileOnStatusChange: false));
+            var operatorBuilder = services.AddRoleOperator("kagent-hub", ClusterNames.Karmada, options.Common.LeaderElection).AddOnboarding();
             if (options.ClusterProfiles.Namespace is not null)
             {
                 services.AddSingleton(options.ClusterProfiles);
                 services.AddSingleton<ClusterProfileCache>();
                 services.AddSingleton<ControllerTrigger<Cluster>>();
-                operatorBuilder.AddController<ClusterProfilePublisher, Cluster>(HubCaches.ClusterControllerOptions("cluster", reconcileOnStatusChange: true));
+                operatorBuilder.AddController<ClusterProfilePublisher, Cluster>(new ControllerOptions
+                {
+                    ReconcileOnStatusChange = true,
+                    Transform = new Func<Cluster, Cluster>(HubCaches.ClusterWithoutBulk),
+                });
             }
 
             if (options.Secure?.SelfSigned is { } selfSigned)

@@ -9,7 +9,8 @@ namespace Kagent.Onboarding;
 
 /// <summary>
 /// What one agent may write, and nothing of another cluster's: RBAC cannot say "its own object" to a group, so the
-/// hub gives each registered cluster's agent (user system:kagent:agent:&lt;cluster&gt;) a ClusterRole and Roles named
+/// hub gives each registered cluster's agent (user system:karmada:agent:&lt;cluster&gt;, and Kagent's earlier
+/// system:kagent:agent:&lt;cluster&gt;) a ClusterRole and Roles named
 /// kagent-agent:&lt;cluster&gt;: patch and delete its ClusterRegistration, update its Cluster's status, update its
 /// heartbeat Lease (karmada-cluster) and update and watch its replicas' leader-election Lease (karmada-system, where
 /// the hub's and Karmada's own leader Leases are, which agents therefore cannot take over or watch); and, bound in its execution namespace
@@ -38,7 +39,7 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
             r => rbac.CreateClusterRoleAsync(r, cancellationToken: cancellationToken),
             r => rbac.ReplaceClusterRoleAsync(r, name, cancellationToken: cancellationToken));
         await UpsertAsync(() => rbac.ReadClusterRoleBindingAsync(name, cancellationToken: cancellationToken),
-            new V1ClusterRoleBinding { Metadata = Meta(cluster, null), RoleRef = RoleRef("ClusterRole", name), Subjects = [Subject(cluster)] },
+            new V1ClusterRoleBinding { Metadata = Meta(cluster, null), RoleRef = RoleRef("ClusterRole", name), Subjects = Subjects(cluster) },
             b => b.Subjects, (existing, desired) => existing.Subjects = desired.Subjects,
             b => rbac.CreateClusterRoleBindingAsync(b, cancellationToken: cancellationToken),
             b => rbac.ReplaceClusterRoleBindingAsync(b, name, cancellationToken: cancellationToken));
@@ -50,7 +51,7 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
                 r => rbac.CreateNamespacedRoleAsync(r, ns, cancellationToken: cancellationToken),
                 r => rbac.ReplaceNamespacedRoleAsync(r, name, ns, cancellationToken: cancellationToken));
             await UpsertAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, ns, cancellationToken: cancellationToken),
-                new V1RoleBinding { Metadata = Meta(cluster, ns), RoleRef = RoleRef("Role", name), Subjects = [Subject(cluster)] },
+                new V1RoleBinding { Metadata = Meta(cluster, ns), RoleRef = RoleRef("Role", name), Subjects = Subjects(cluster) },
                 b => b.Subjects, (existing, desired) => existing.Subjects = desired.Subjects,
                 b => rbac.CreateNamespacedRoleBindingAsync(b, ns, cancellationToken: cancellationToken),
                 b => rbac.ReplaceNamespacedRoleBindingAsync(b, name, ns, cancellationToken: cancellationToken));
@@ -60,7 +61,7 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
         var executionSpace = KarmadaConstants.ExecutionSpaceFor(cluster);
         await KubeCalls.IgnoreExistingAsync(() => client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = executionSpace } }, cancellationToken: cancellationToken));
         await UpsertAsync(() => rbac.ReadNamespacedRoleBindingAsync(name, executionSpace, cancellationToken: cancellationToken),
-            new V1RoleBinding { Metadata = Meta(cluster, executionSpace), RoleRef = RoleRef("ClusterRole", WorkRole), Subjects = [Subject(cluster)] },
+            new V1RoleBinding { Metadata = Meta(cluster, executionSpace), RoleRef = RoleRef("ClusterRole", WorkRole), Subjects = Subjects(cluster) },
             b => (b.RoleRef.Name, b.Subjects), (existing, desired) => existing.Subjects = desired.Subjects,
             b => rbac.CreateNamespacedRoleBindingAsync(b, executionSpace, cancellationToken: cancellationToken),
             b => rbac.ReplaceNamespacedRoleBindingAsync(b, name, executionSpace, cancellationToken: cancellationToken));
@@ -133,6 +134,7 @@ public sealed class AgentPermissions([FromKeyedServices(ClusterNames.Karmada)] K
 
     private static V1RoleRef RoleRef(string kind, string name) => new() { ApiGroup = "rbac.authorization.k8s.io", Kind = kind, Name = name };
 
-    private static Rbacv1Subject Subject(string cluster) =>
-        new() { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = OnboardingConstants.AgentUserFor(cluster) };
+    /// <summary>Karmada's agent user for the cluster, and Kagent's earlier one while agents move over.</summary>
+    private static List<Rbacv1Subject> Subjects(string cluster) =>
+        OnboardingConstants.AgentUsersFor(cluster).Select(user => new Rbacv1Subject { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = user }).ToList();
 }

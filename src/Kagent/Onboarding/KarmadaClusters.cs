@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using k8s.Autorest;
 using k8s.Models;
+using Kagent.Api;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
 using Kagent.Kube;
@@ -96,6 +97,10 @@ public sealed class KarmadaClusters([FromKeyedServices(ClusterNames.Karmada)] Ku
 
         cluster.Spec.Taints = taints.Count > 0 ? taints : null;
         annotations[ManagedTaintsAnnotation] = JsonSerializer.Serialize((spec.Taints ?? []).Select(TaintKey).Order(StringComparer.Ordinal));
+
+        // The hub's version, which the cluster's agent reads with its Cluster each round and compares with its own
+        // (kagent.io/AgentHealthy): every registration is reconciled when a hub starts, so an upgrade restamps all.
+        annotations[KagentConstants.HubVersionAnnotation] = BuildInfo.Version;
         return cluster;
     }
 

@@ -12,9 +12,10 @@ using Xunit;
 namespace Kagent.Tests.Onboarding;
 
 /// <summary>
-/// An agent's identity (system:kagent:agent:&lt;cluster&gt; in system:kagent:agents, bound by config/rbac and the
-/// per-cluster roles the hub creates) writes its own registration, Cluster status and Lease, and no other cluster's;
-/// every other write is denied by kube-apiserver's RBAC.
+/// An agent's identity (Karmada's system:karmada:agent:&lt;cluster&gt; in system:karmada:agents, or Kagent's earlier
+/// system:kagent:agent:&lt;cluster&gt; in system:kagent:agents; bound by config/rbac and the per-cluster roles the hub
+/// creates) writes its own registration, Cluster status and Lease, and no other cluster's; every other write is
+/// denied by kube-apiserver's RBAC.
 /// </summary>
 [Collection(OnboardingCollection.Name)]
 public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsyncLifetime
@@ -59,10 +60,12 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
         await Eventually.TrueAsync(async () => await onboarding.Registrations.GetAsync(Own) is null && await onboarding.Registrations.GetAsync(Other) is null, Timeout, "registrations removed");
     }
 
-    [Fact]
-    public async Task An_agent_writes_its_own_registration_cluster_status_and_lease_and_nothing_of_another_cluster()
+    [Theory]
+    [InlineData(OnboardingConstants.AgentUserPrefix, OnboardingConstants.AgentGroup)]
+    [InlineData(OnboardingConstants.LegacyAgentUserPrefix, OnboardingConstants.LegacyAgentGroup)]
+    public async Task An_agent_writes_its_own_registration_cluster_status_and_lease_and_nothing_of_another_cluster(string userPrefix, string group)
     {
-        using var agent = onboarding.ControlPlane.Server.ClientFor(OnboardingConstants.AgentUserFor(Own), OnboardingConstants.AgentGroup);
+        using var agent = onboarding.ControlPlane.Server.ClientFor(userPrefix + Own, group);
         var registrations = new EntityClient<ClusterRegistration>(agent);
         var clusters = new EntityClient<Cluster>(agent);
 
@@ -124,7 +127,7 @@ public sealed class AgentPermissionsTests(OnboardingFixture onboarding) : IAsync
             {
                 Metadata = new V1ObjectMeta { Name = "perm-escalate" },
                 RoleRef = new V1RoleRef { ApiGroup = "rbac.authorization.k8s.io", Kind = "ClusterRole", Name = "cluster-admin" },
-                Subjects = [new Rbacv1Subject { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = OnboardingConstants.AgentUserFor(Own) }],
+                Subjects = [new Rbacv1Subject { Kind = "User", ApiGroup = "rbac.authorization.k8s.io", Name = userPrefix + Own }],
             })),
         })
         {

@@ -112,9 +112,9 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         async Task<bool> RestoredAsync(string ns) =>
-            (await rbac.ReadNamespacedRoleAsync(name, ns)).Rules[0].Verbs.Count == grantedVerbs[ns] && (await rbac.ReadNamespacedRoleBindingAsync(name, ns)).Subjects.Count == 1;
+            (await rbac.ReadNamespacedRoleAsync(name, ns)).Rules[0].Verbs.Count == grantedVerbs[ns] && (await rbac.ReadNamespacedRoleBindingAsync(name, ns)).Subjects.Count == OnboardingConstants.AgentUsersFor(Name).Count;
         await Eventually.TrueAsync(async () => (await rbac.ReadClusterRoleAsync(name)).Rules[0].Verbs.Count == 2
-                                              && (await rbac.ReadClusterRoleBindingAsync(name)).Subjects.Count == 1
+                                              && (await rbac.ReadClusterRoleBindingAsync(name)).Subjects.Count == OnboardingConstants.AgentUsersFor(Name).Count
                                               && await RestoredAsync(KarmadaConstants.ClusterNamespace) && await RestoredAsync(KarmadaConstants.SystemNamespace),
             Timeout, () => "tampered agent roles and bindings restored\n" + _fleet.HubLogTail());
         Assert.Equal("r2", (await new EntityClient<Cluster>(Admin).GetAsync(Name))!.Spec.Region);

@@ -140,7 +140,7 @@ public sealed class OnboardingAdmissionTests(OnboardingFixture onboarding)
         {
             var foreign = await Assert.ThrowsAsync<HttpOperationException>(() => asAgent.CreateAsync(NewRegistration("adm-someone-else", "else-id")));
             Assert.Equal(HttpStatusCode.Forbidden, foreign.Response.StatusCode);
-            Assert.EndsWith("metadata.name: system:kagent:agent:adm-agent may write only its own ClusterRegistration ('adm-agent'), not 'adm-someone-else'", Message(foreign));
+            Assert.EndsWith("metadata.name: system:karmada:agent:adm-agent may write only its own ClusterRegistration ('adm-agent'), not 'adm-someone-else'", Message(foreign));
 
             var selfApproved = NewRegistration("adm-agent", "agent-id");
             selfApproved.Spec.Accepted = true;

@@ -18,7 +18,7 @@ namespace Kagent.Tests.Onboarding;
 /// <summary>
 /// A fleet of its own (onboarding webhooks apply cluster-wide) with a real `kagent hub` process that runs as the
 /// ServiceAccount config/rbac binds, reached by kube-apiserver through a ValidatingWebhookConfiguration.
-/// Agents run as system:kagent:agent:&lt;cluster&gt; in the control plane and as the config/agent ServiceAccount in members.
+/// Agents run as system:karmada:agent:&lt;cluster&gt; in the control plane and as the config/agent ServiceAccount in members.
 /// </summary>
 public sealed class OnboardingFixture : IAsyncLifetime
 {
