@@ -19,8 +19,8 @@ public static class AgentRole
 
     public static RoleDefinition Define(AgentOptions options)
     {
-        var karmada = ClusterClientFactory.Create(ClusterNames.Karmada, KubeconfigLoader.Load(options.Karmada), options.Common.KarmadaClientLimits);
-        var member = ClusterClientFactory.Create(ClusterNames.Member, KubeconfigLoader.Load(options.Member), options.MemberClientLimits);
+        var karmada = ClusterClientFactory.Create(ClusterNames.Karmada, options.Karmada, options.Common.KarmadaClientLimits);
+        var member = ClusterClientFactory.Create(ClusterNames.Member, options.Member, options.MemberClientLimits);
         return new RoleDefinition(KagentRole.Agent, options.Common, [karmada, member], services =>
         {
             services.AddSingleton(options);

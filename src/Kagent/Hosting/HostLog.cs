@@ -18,6 +18,18 @@ internal static partial class HostLog
     [LoggerMessage(4011, LogLevel.Warning, "Cannot reach {Cluster} API server {Host}: {Reason}; retrying with backoff")]
     public static partial void Unreachable(this ILogger logger, string cluster, string host, string? reason);
 
+    [LoggerMessage(4012, LogLevel.Information, "Picked up new credentials for the {Cluster} API server from {Path}: {Credential}; connections move to them within {Grace}")]
+    public static partial void CredentialsReloaded(this ILogger logger, string cluster, string path, string credential, TimeSpan grace);
+
+    [LoggerMessage(4013, LogLevel.Warning, "The kubeconfig of the {Cluster} API server changed but is not used: {Problem}; keeping the current credentials")]
+    public static partial void CredentialsNotReloaded(this ILogger logger, string cluster, string problem);
+
+    [LoggerMessage(4014, LogLevel.Warning, "The client certificate for the {Cluster} API server ({Subject}) expires at {NotAfter}; put a renewed one in its kubeconfig ({Path})")]
+    public static partial void ClientCertificateExpiring(this ILogger logger, string cluster, string subject, DateTime notAfter, string path);
+
+    [LoggerMessage(4015, LogLevel.Error, "The client certificate for the {Cluster} API server ({Subject}) expired at {NotAfter}; the server refuses new connections until its kubeconfig ({Path}) holds a valid one")]
+    public static partial void ClientCertificateExpired(this ILogger logger, string cluster, string subject, DateTime notAfter, string path);
+
     [LoggerMessage(4020, LogLevel.Trace, "{Cluster} {Verb} {Path} {Code} in {Duration}")]
     public static partial void ClientRequest(this ILogger logger, string cluster, string verb, string path, string code, TimeSpan duration);
 

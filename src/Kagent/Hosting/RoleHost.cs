@@ -7,6 +7,7 @@ using Kagent.Observability;
 using Kagent.Operator.Webhooks;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
 
 namespace Kagent.Hosting;
@@ -41,6 +42,8 @@ public static class RoleHost
             services.AddKeyedSingleton<IKubernetes>(connection.Name, connection.Client);
         }
 
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<CredentialReload>();
         services.AddSingleton<ClusterConnectivity>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterConnectivity>());
         services.AddHealthChecks().AddCheck<ClusterConnectivityHealthCheck>("clusters", tags: [HealthTags.Ready]);

@@ -19,7 +19,7 @@ public static class HubRole
 
     public static RoleDefinition Define(HubOptions options)
     {
-        var karmada = ClusterClientFactory.Create(ClusterNames.Karmada, KubeconfigLoader.Load(options.ControlPlane), options.Common.KarmadaClientLimits);
+        var karmada = ClusterClientFactory.Create(ClusterNames.Karmada, options.ControlPlane, options.Common.KarmadaClientLimits);
         return new RoleDefinition(KagentRole.Hub, options.Common, [karmada], services =>
         {
             services.AddSingleton(options);

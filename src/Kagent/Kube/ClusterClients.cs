@@ -16,4 +16,8 @@ public static class ClusterNames
 /// A named connection to one API server; <paramref name="Requests"/> times, counts and logs its requests and knows
 /// when it last answered, <paramref name="Limiter"/> holds them to the client's QPS and knows when it last held one long.
 /// </summary>
-public sealed record ClusterConnection(string Name, string Host, KubeClient Client, RequestObserver Requests, RateLimitingHandler Limiter);
+public sealed record ClusterConnection(string Name, string Host, KubeClient Client, RequestObserver Requests, RateLimitingHandler Limiter)
+{
+    /// <summary>The kubeconfig file the connection's credentials come from; null for in-cluster configuration.</summary>
+    public Configuration.KubeconfigSource? Source { get; init; }
+}

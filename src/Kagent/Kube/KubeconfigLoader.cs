@@ -8,9 +8,12 @@ namespace Kagent.Kube;
 /// <summary>Loads a kubeconfig (or in-cluster configuration), turning every failure into one line that names the flag.</summary>
 public static class KubeconfigLoader
 {
+    /// <summary>The file the source reads: its path, else the first of $KUBECONFIG; null for in-cluster configuration.</summary>
+    public static string? PathOf(KubeconfigSource source) => source.Path ?? FirstKubeconfigFromEnvironment();
+
     public static KubernetesClientConfiguration Load(KubeconfigSource source)
     {
-        var path = source.Path ?? FirstKubeconfigFromEnvironment();
+        var path = PathOf(source);
         if (path is null)
         {
             if (KubernetesClientConfiguration.IsInCluster()) return KubernetesClientConfiguration.InClusterConfig();
