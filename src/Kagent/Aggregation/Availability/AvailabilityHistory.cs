@@ -50,7 +50,7 @@ public static class AvailabilityHistory
         if (from < to - Kept) from = to - Kept;
         for (var start = HourStart(from); start < to; start += Hour)
         {
-            var overlap = Min(to, start + Hour) - Max(from, start);
+            var overlap = HourOverlap(start, from, to);
             if (overlap <= TimeSpan.Zero) continue;
             var hour = HourOf(history, start);
             if (state == AvailabilityStates.Down) hour.DownSeconds += Seconds(overlap);
@@ -91,7 +91,7 @@ public static class AvailabilityHistory
         for (var i = 0; i < count; i++) items.RemoveAt(0);
     }
 
-    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
-
-    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+    /// <summary>How much of [from, to) falls in the hour that begins at <paramref name="hourStart"/> (negative when none).</summary>
+    internal static TimeSpan HourOverlap(DateTime hourStart, DateTime from, DateTime to) =>
+        (to < hourStart + Hour ? to : hourStart + Hour) - (from > hourStart ? from : hourStart);
 }

@@ -146,7 +146,7 @@ public static class AvailabilityWindows
             var unobserved = 0.0;
             foreach (var hour in History.Hours)
             {
-                var overlap = Min(hour.Start.ToUniversalTime() + Hour, to) - Max(hour.Start.ToUniversalTime(), from);
+                var overlap = AvailabilityHistory.HourOverlap(hour.Start.ToUniversalTime(), from, to);
                 if (overlap <= TimeSpan.Zero) continue;
                 var share = overlap / Hour;
                 down += hour.DownSeconds * share;
@@ -160,8 +160,4 @@ public static class AvailabilityWindows
             seconds[Up] += Math.Max(0, (to - from).TotalSeconds - down - unobserved);
         }
     }
-
-    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
-
-    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 }
