@@ -180,6 +180,24 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>Starts kube-apiserver again on the same port, with the same certificates and data.</summary>
     public Task RestartApiServerAsync(CancellationToken cancellationToken = default) => StartApiServerAsync(cancellationToken);
 
+    /// <summary>
+    /// Starts kube-controller-manager's CSR signer with this server's client CA, as a real control plane runs it: an
+    /// approved CertificateSigningRequest for kubernetes.io/kube-apiserver-client gets a certificate this server
+    /// accepts. The caller stops it.
+    /// </summary>
+    public ServerProcess StartCertificateSigner()
+    {
+        File.WriteAllText(FilePath("controller-manager.kubeconfig"), AdminKubeconfig());
+        return ServerProcess.Start($"{Name}-kube-controller-manager", _binaries.KubeControllerManager,
+        [
+            "--kubeconfig", FilePath("controller-manager.kubeconfig"),
+            "--controllers", "csrsigning",
+            "--cluster-signing-cert-file", FilePath("client-ca.crt"),
+            "--cluster-signing-key-file", FilePath("client-ca.key"),
+            "--leader-elect=false", "--port", "0", "--secure-port", "0",
+        ], LogPath("kube-controller-manager.log"));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _admin?.Dispose();

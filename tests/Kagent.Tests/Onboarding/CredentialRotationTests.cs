@@ -1,3 +1,8 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s;
+using k8s.Models;
 using Kagent.Api.V1Beta1;
 using Kagent.Testing;
 using Kagent.Testing.Servers;
@@ -62,6 +67,53 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         await Eventually.TrueAsync(() => Task.FromResult(Requests().Count(r => r.User == LegacyUser && r.Verb == "update") >= before + 10),
             Timeout, () => "renewals going on after a broken kubeconfig\n" + agent.LogTail());
         Assert.False(agent.HasExited);
+    }
+
+    [Fact]
+    public async Task An_agent_runs_on_the_certificate_karmadactl_register_obtains_signed_by_kube_controller_manager()
+    {
+        using var signer = _fleet.ControlPlane.Server.StartCertificateSigner();
+
+        // As karmadactl register files it: an RSA 3072 key, subject CN=system:karmada:agent:<cluster>,
+        // O=system:karmada:agents, signer kubernetes.io/kube-apiserver-client; approved as Karmada's
+        // agentcsrapproving approves it, and signed by kube-controller-manager with the control plane's client CA.
+        using var key = RSA.Create(3072);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={KarmadaUser}, O={OnboardingConstants.AgentGroup}"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var admin = _fleet.ControlPlane.Admin;
+        var csrName = $"{Name}-join";
+        var csr = await admin.CertificatesV1.CreateCertificateSigningRequestAsync(new V1CertificateSigningRequest
+        {
+            Metadata = new V1ObjectMeta { Name = csrName },
+            Spec = new V1CertificateSigningRequestSpec
+            {
+                Request = Encoding.UTF8.GetBytes(request.CreateSigningRequestPem()),
+                SignerName = "kubernetes.io/kube-apiserver-client",
+                Usages = ["digital signature", "key encipherment", "client auth"],
+            },
+        });
+        csr.Status = new V1CertificateSigningRequestStatus
+        {
+            Conditions = [new V1CertificateSigningRequestCondition { Type = "Approved", Status = "True", Reason = "AutoApproved", Message = "Auto approving karmada agent certificate after SubjectAccessReview." }],
+        };
+        await admin.CertificatesV1.ReplaceCertificateSigningRequestApprovalAsync(csr, csrName);
+        var signed = await Eventually.MatchAsync(() => admin.CertificatesV1.ReadCertificateSigningRequestAsync(csrName),
+            c => c.Status?.Certificate is { Length: > 0 }, Timeout, "the certificate signed by kube-controller-manager");
+        var certificatePem = Encoding.UTF8.GetString(signed.Status.Certificate);
+
+        // The agent's control-plane kubeconfig is that certificate and key, nothing minted by the tests.
+        var path = Path.Combine(_fleet.Fleet.Root, "registered.kubeconfig");
+        File.WriteAllText(path, Kubeconfig.Render("karmada-apiserver", _fleet.ControlPlane.Server.Url, _fleet.ControlPlane.Server.ServingCa.CertificatePem, Name,
+            new Credentials.ClientCertificate(certificatePem, key.ExportRSAPrivateKeyPem())));
+        var agent = _agent = _fleet.StartAgentWithKubeconfig(Name, Name, path, "--cluster-api-endpoint", _fleet.Fleet.Member(Name).Server.Url);
+        await _fleet.WaitForPhaseAsync(Name, OnboardingConstants.PhasePending, Timeout);
+        await _fleet.Registrations.MergePatchAsync(Name, new { spec = new { accepted = true } });
+        await _fleet.WaitForPhaseAsync(Name, OnboardingConstants.PhaseRegistered, Timeout);
+        await Eventually.TrueAsync(() => Task.FromResult(Requests().Count(r => r.User == KarmadaUser && r.Verb == "update" && r.Resource == "leases") >= 3),
+            Timeout, () => "heartbeats on the signed certificate\n" + agent.LogTail());
+        using var presented = X509Certificate2.CreateFromPem(certificatePem);
+        var remaining = await Eventually.MatchAsync(() => _fleet.AgentMetricAsync(agent, "kagent_client_certificate_expiration_seconds", ("cluster", "karmada")),
+            v => v is > 0, Timeout, "the signed certificate's remaining lifetime");
+        Assert.InRange(remaining!.Value, (presented.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalSeconds - 120, (presented.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalSeconds + 5);
     }
 
     private List<AuditedRequest> Requests() => AuditLog.Read(_fleet.ControlPlane.Server.AuditLogPath).ToList();

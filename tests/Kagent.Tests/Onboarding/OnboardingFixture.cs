@@ -175,14 +175,18 @@ public sealed class OnboardingFixture : IAsyncLifetime
     }
 
     /// <summary>Starts an agent with a metrics endpoint of its own (unless <paramref name="extra"/> names one), which tests read its state from.</summary>
-    public ServerProcess StartAgent(string clusterName, string member, params string[] extra)
+    public ServerProcess StartAgent(string clusterName, string member, params string[] extra) =>
+        StartAgentWithKubeconfig(clusterName, member, AgentKarmadaKubeconfig(clusterName), extra);
+
+    /// <summary>As <see cref="StartAgent"/>, with a control-plane kubeconfig of the caller's.</summary>
+    public ServerProcess StartAgentWithKubeconfig(string clusterName, string member, string karmadaKubeconfig, params string[] extra)
     {
         var given = Array.IndexOf(extra, "--metrics-bind-address");
         var port = given >= 0 ? int.Parse(extra[given + 1].Split(':')[^1]) : FreePort.Next();
         var agent = KagentProcess.Start($"agent-{clusterName}",
         [
             "agent", "--cluster-name", clusterName,
-            "--karmada-kubeconfig", AgentKarmadaKubeconfig(clusterName),
+            "--karmada-kubeconfig", karmadaKubeconfig,
             "--kubeconfig", AgentMemberKubeconfig(member),
             "--health-probe-bind-address", "0", "--log-format", "text",
             .. (given >= 0 ? extra : ["--metrics-bind-address", $"127.0.0.1:{port}", .. extra]),
