@@ -22,4 +22,31 @@ public static class KubeconfigFile
 
     public static K8SConfiguration? Parse(string yaml) =>
         new DeserializerBuilder().IgnoreUnmatchedProperties().Build().Deserialize<K8SConfiguration?>(yaml);
+
+    /// <summary>
+    /// The kubeconfig with the client certificate and key of <paramref name="context"/>'s user (or the current
+    /// context's) replaced by inline ones; everything else as it was.
+    /// </summary>
+    public static string WithClientCertificate(string yaml, string? context, string certificatePem, string keyPem)
+    {
+        var config = Parse(yaml) ?? throw new FormatException("the kubeconfig is empty");
+        var contextName = string.IsNullOrEmpty(context) ? config.CurrentContext : context;
+        var userName = config.Contexts?.FirstOrDefault(c => c.Name == contextName)?.ContextDetails?.User
+                       ?? throw new FormatException($"the kubeconfig has no context '{contextName}'");
+        var user = config.Users?.FirstOrDefault(u => u.Name == userName)?.UserCredentials
+                   ?? throw new FormatException($"the kubeconfig has no user '{userName}'");
+        user.ClientCertificateData = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(certificatePem));
+        user.ClientKeyData = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(keyPem));
+        user.ClientCertificate = null;
+        user.ClientKey = null;
+        return new SerializerBuilder().ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull).Build().Serialize(config);
+    }
+
+    /// <summary>The client configuration of kubeconfig text (inline credentials; file references resolve against <paramref name="folder"/>).</summary>
+    public static KubernetesClientConfiguration FromText(string yaml, string? context, string folder)
+    {
+        var config = Parse(yaml) ?? throw new FormatException("the kubeconfig is empty");
+        config.FileName = Path.Combine(folder, "kubeconfig");
+        return KubernetesClientConfiguration.BuildConfigFromConfigObject(config, context);
+    }
 }

@@ -86,4 +86,19 @@ internal static partial class AgentLog
 
     [LoggerMessage(2070, LogLevel.Information, "Watching Karmada-managed {Resource} in the member")]
     public static partial void WatchingManaged(this ILogger logger, string resource);
+
+    [LoggerMessage(2080, LogLevel.Information, "Renewing the control-plane client certificate ({Subject}, valid until {NotAfter}): filed CertificateSigningRequest {Name}")]
+    public static partial void CertificateRenewalRequested(this ILogger logger, string name, string subject, DateTime notAfter);
+
+    [LoggerMessage(2081, LogLevel.Information, "CertificateSigningRequest {Name} waits for approval (Karmada's agentcsrapproving approves an agent's own renewal; else: kubectl certificate approve {Name})")]
+    public static partial void CertificateRenewalWaiting(this ILogger logger, string name);
+
+    [LoggerMessage(2082, LogLevel.Information, "Renewed the control-plane client certificate from CertificateSigningRequest {Name}: serial {Serial}, valid until {NotAfter}; connections use it now")]
+    public static partial void CertificateRenewed(this ILogger logger, string name, string serial, DateTime notAfter);
+
+    [LoggerMessage(2083, LogLevel.Warning, "CertificateSigningRequest {Name} gave no certificate: {Reason}; the next check files another")]
+    public static partial void CertificateRenewalRefused(this ILogger logger, string name, string reason);
+
+    [LoggerMessage(2084, LogLevel.Warning, "Could not renew the control-plane client certificate: {Error}; retrying at the next check")]
+    public static partial void CertificateNotRenewed(this ILogger logger, Exception exception, string error);
 }

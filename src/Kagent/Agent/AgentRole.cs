@@ -38,6 +38,8 @@ public static class AgentRole
                 leaderServices.AddLeaderService<Heartbeat.LeaseHeartbeat>().AddLeaderService<Status.ClusterStatusReporter>();
             }
 
+            if (options.CertRotation.Enabled) leaderServices.AddLeaderService<Credentials.CertificateRenewal>();
+
             if (options.EventExport.Enabled)
             {
                 services.AddSingleton<Events.EventExportMetrics>();

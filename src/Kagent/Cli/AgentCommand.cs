@@ -39,8 +39,8 @@ internal sealed class AgentCommand
     private readonly Option<int> _eventMaxPending = Flag.Of("--event-export-max-pending", Defaults.EventExport.MaxPending, "Distinct events that may wait to be written; past it, new ones wait in the member until the queue drains.");
     private readonly Option<string> _controllers = Flag.Of("--controllers", "*",
         "Controllers to run, karmada-agent's names: '*' for all, 'name' to enable, '-name' to disable ('*,-execution'). Kagent runs " +
-        "clusterStatus (heartbeat and Cluster status), execution (applying Works) and workStatus (their manifestStatuses); serviceExport, " +
-        "endpointsliceCollect and certRotation are accepted and do nothing.");
+        "clusterStatus (heartbeat and Cluster status), execution (applying Works), workStatus (their manifestStatuses) and certRotation (renewing " +
+        "the control-plane client certificate; on by default, unlike karmada-agent); serviceExport and endpointsliceCollect are accepted and do nothing.");
     private readonly Option<int> _concurrentWorkSyncs = Flag.Of("--concurrent-work-syncs", Defaults.Works.ConcurrentWorkSyncs, "Works reconciled at once.");
     private readonly Option<string> _rateLimiterBaseDelay = Flag.Of("--rate-limiter-base-delay", Defaults.Works.RateLimiterBaseDelay, "First retry delay of a failed Work; doubles per failure.");
     private readonly Option<string> _rateLimiterMaxDelay = Flag.Of("--rate-limiter-max-delay", Defaults.Works.RateLimiterMaxDelay, "Longest retry delay of a failed Work.");
@@ -53,6 +53,10 @@ internal sealed class AgentCommand
     private readonly Option<int> _signalCapacity = Flag.Of("--signal-capacity-threshold", Defaults.Signals.CapacityPercent, "kagent.io/CapacityPressure is True when pod requests reach this percentage of allocatable CPU, memory or pods (1-100).");
     private readonly Option<string> _signalClockSkew = Flag.Of("--signal-clock-skew-threshold", Defaults.Signals.ClockSkewThreshold, "kagent.io/ClockSynchronized is False when the agent's or the member's clock is further than this from the control plane's.");
     private readonly Option<string> _signalAgentStall = Flag.Of("--signal-agent-stall-threshold", Defaults.Signals.AgentStallThreshold, "kagent.io/AgentHealthy is False when one of the agent's caches has been without a watch, or a Work has waited in its queue, longer than this.");
+    private readonly Option<string> _certRotationInterval = Flag.Of("--cert-rotation-checking-interval", Defaults.CertRotation.CheckingInterval, "How often the control-plane client certificate is checked for renewal.");
+    private readonly Option<double> _certRotationThreshold = Flag.Of("--cert-rotation-remaining-time-threshold", Defaults.CertRotation.RemainingTimeThreshold, "Renew the control-plane client certificate once less than this share of its lifetime is left (0-1).");
+    private readonly Option<string> _karmadaKubeconfigNamespace = Flag.Of("--karmada-kubeconfig-namespace", Defaults.CertRotation.SecretNamespace, "Namespace, in the member, of the Secret the control-plane kubeconfig is mounted from; a renewed certificate is written there.");
+    private readonly Option<string> _karmadaKubeconfigSecret = Flag.Of("--karmada-kubeconfig-secret", Defaults.CertRotation.SecretName, "That Secret's name; its key is the kubeconfig's file name. Without the Secret (a kubeconfig file outside a cluster) the file is rewritten.");
     private readonly CommonFlags _common = new(AgentOptions.DefaultMetricsBindAddress, AgentOptions.DefaultHealthProbeBindAddress);
 
     public Command Build(Func<AgentOptions, CancellationToken, Task<int>> run)
@@ -94,7 +98,22 @@ internal sealed class AgentCommand
         _eventExport, _eventReasons, _eventKinds, _eventNamespaces, _eventQps, _eventBurst, _eventMaxPending,
         _controllers, _concurrentWorkSyncs, _rateLimiterBaseDelay, _rateLimiterMaxDelay, _rateLimiterQps, _rateLimiterBucketSize,
         _signals, _signalNodesReady, _signalCapacity, _signalClockSkew, _signalAgentStall,
+        _certRotationInterval, _certRotationThreshold, _karmadaKubeconfigNamespace, _karmadaKubeconfigSecret,
     ];
+
+    private CertRotationOptions BindCertRotation(ParseResult result, WorkOptions works)
+    {
+        var threshold = result.GetValue(_certRotationThreshold);
+        if (threshold is <= 0 or >= 1 || double.IsNaN(threshold)) throw new ConfigurationException(_certRotationThreshold.Name, $"{threshold} is not a share between 0 and 1");
+        return new CertRotationOptions
+        {
+            Enabled = works.CertRotation,
+            CheckingInterval = FlagValues.ParseDuration(_certRotationInterval.Name, result.GetValue(_certRotationInterval), allowZero: false),
+            RemainingTimeThreshold = threshold,
+            SecretNamespace = Flag.Required(_karmadaKubeconfigNamespace, result),
+            SecretName = Flag.Required(_karmadaKubeconfigSecret, result),
+        };
+    }
 
     private SignalOptions BindSignals(ParseResult result)
     {
@@ -162,6 +181,7 @@ internal sealed class AgentCommand
         var fraction = result.GetValue(_leaseFraction);
         if (fraction is <= 0 or >= 1) throw new ConfigurationException(_leaseFraction.Name, $"{fraction} is not between 0 and 1 (exclusive)");
 
+        var works = BindWorks(result);
         return new AgentOptions
         {
             ClusterName = clusterName,
@@ -182,7 +202,8 @@ internal sealed class AgentCommand
             ClusterFailureThreshold = FlagValues.ParseDuration(_failureThreshold.Name, result.GetValue(_failureThreshold)),
             MemberClientLimits = Flag.Limits(_clusterApiQps, _clusterApiBurst, result),
             EventExport = BindEventExport(result),
-            Works = BindWorks(result),
+            Works = works,
+            CertRotation = BindCertRotation(result, works),
             Signals = BindSignals(result),
             Common = _common.Bind(result),
         };

@@ -62,6 +62,8 @@ public sealed record AgentOptions
 
     public SignalOptions Signals { get; init; } = SignalOptions.Default;
 
+    public CertRotationOptions CertRotation { get; init; } = CertRotationOptions.Default;
+
     public required CommonOptions Common { get; init; }
 
     public TimeSpan ClusterLeaseRenewInterval => ClusterLeaseDuration * ClusterLeaseRenewIntervalFraction;

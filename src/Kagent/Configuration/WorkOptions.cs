@@ -6,7 +6,7 @@ namespace Kagent.Configuration;
 /// </summary>
 public sealed record WorkOptions
 {
-    /// <summary>karmada-agent's controller names. Kagent runs the first three; the others are accepted and have no effect here.</summary>
+    /// <summary>karmada-agent's controller names. Kagent runs the first three and certRotation (<see cref="CertRotationOptions"/>); the others are accepted and have no effect here.</summary>
     public static readonly IReadOnlyList<string> ControllerNames = ["clusterStatus", "execution", "workStatus", "serviceExport", "endpointsliceCollect", "certRotation"];
 
     public static WorkOptions Default { get; } = new();
@@ -19,6 +19,9 @@ public sealed record WorkOptions
 
     /// <summary>Reporting manifestStatuses.</summary>
     public bool WorkStatus { get; init; } = true;
+
+    /// <summary>Renewing the control-plane client certificate (see <see cref="CertRotationOptions"/>).</summary>
+    public bool CertRotation { get; init; } = true;
 
     public int ConcurrentWorkSyncs { get; init; } = 5;
 
@@ -45,6 +48,7 @@ public sealed record WorkOptions
             ClusterStatus = enabled.Contains("clusterStatus"),
             Execution = enabled.Contains("execution"),
             WorkStatus = enabled.Contains("workStatus"),
+            CertRotation = enabled.Contains("certRotation"),
         }, null);
     }
 }

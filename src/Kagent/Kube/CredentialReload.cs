@@ -44,19 +44,7 @@ public sealed class CredentialReload : BackgroundService
             foreach (var connection in reloadable) Reload(connection);
             foreach (var connection in _connections) CheckExpiry(connection);
         }
-        while (await NextAsync(timer, stoppingToken));
-    }
-
-    private static async Task<bool> NextAsync(PeriodicTimer timer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
+        while (await timer.NextTickOrStopAsync(stoppingToken));
     }
 
     private void Reload(ClusterConnection connection)

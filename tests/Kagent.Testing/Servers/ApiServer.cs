@@ -185,7 +185,7 @@ public sealed class ApiServer : IAsyncDisposable
     /// approved CertificateSigningRequest for kubernetes.io/kube-apiserver-client gets a certificate this server
     /// accepts. The caller stops it.
     /// </summary>
-    public ServerProcess StartCertificateSigner()
+    public ServerProcess StartCertificateSigner(string signingDuration = "8760h")
     {
         File.WriteAllText(FilePath("controller-manager.kubeconfig"), AdminKubeconfig());
         return ServerProcess.Start($"{Name}-kube-controller-manager", _binaries.KubeControllerManager,
@@ -194,6 +194,7 @@ public sealed class ApiServer : IAsyncDisposable
             "--controllers", "csrsigning",
             "--cluster-signing-cert-file", FilePath("client-ca.crt"),
             "--cluster-signing-key-file", FilePath("client-ca.key"),
+            "--cluster-signing-duration", signingDuration,
             "--leader-elect=false", "--port", "0", "--secure-port", "0",
         ], LogPath("kube-controller-manager.log"));
     }

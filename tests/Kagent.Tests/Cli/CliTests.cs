@@ -62,6 +62,7 @@ public sealed class CliTests
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-capacity-threshold", "0"], "--signal-capacity-threshold: 0 is not a percentage between 1 and 100" },
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-clock-skew-threshold", "-5s"], "--signal-clock-skew-threshold: '-5s' is not a duration" },
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-agent-stall-threshold", "0s"], "--signal-agent-stall-threshold: must be greater than 0" },
+        { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--cert-rotation-remaining-time-threshold", "1.5"], "--cert-rotation-remaining-time-threshold: 1.5 is not a share between 0 and 1" },
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-conditions", "Bogus"], "--signal-conditions: 'Bogus' is not a signal; known: NodesReady" },
         // "--flag=" is an empty value, as in Go: accepted here, so the error is the next one.
         { ["--cluster-name", "m1", "--karmada-kubeconfig", ValidKubeconfig, "--signal-conditions=", "--cluster-taints", "k=v:Sometimes"], "--cluster-taints:" },

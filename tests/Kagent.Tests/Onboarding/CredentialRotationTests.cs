@@ -4,6 +4,7 @@ using System.Text;
 using k8s;
 using k8s.Models;
 using Kagent.Api.V1Beta1;
+using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Servers;
 using Xunit;
@@ -78,27 +79,7 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         // O=system:karmada:agents, signer kubernetes.io/kube-apiserver-client; approved as Karmada's
         // agentcsrapproving approves it, and signed by kube-controller-manager with the control plane's client CA.
         using var key = RSA.Create(3072);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={KarmadaUser}, O={OnboardingConstants.AgentGroup}"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var admin = _fleet.ControlPlane.Admin;
-        var csrName = $"{Name}-join";
-        var csr = await admin.CertificatesV1.CreateCertificateSigningRequestAsync(new V1CertificateSigningRequest
-        {
-            Metadata = new V1ObjectMeta { Name = csrName },
-            Spec = new V1CertificateSigningRequestSpec
-            {
-                Request = Encoding.UTF8.GetBytes(request.CreateSigningRequestPem()),
-                SignerName = "kubernetes.io/kube-apiserver-client",
-                Usages = ["digital signature", "key encipherment", "client auth"],
-            },
-        });
-        csr.Status = new V1CertificateSigningRequestStatus
-        {
-            Conditions = [new V1CertificateSigningRequestCondition { Type = "Approved", Status = "True", Reason = "AutoApproved", Message = "Auto approving karmada agent certificate after SubjectAccessReview." }],
-        };
-        await admin.CertificatesV1.ReplaceCertificateSigningRequestApprovalAsync(csr, csrName);
-        var signed = await Eventually.MatchAsync(() => admin.CertificatesV1.ReadCertificateSigningRequestAsync(csrName),
-            c => c.Status?.Certificate is { Length: > 0 }, Timeout, "the certificate signed by kube-controller-manager");
-        var certificatePem = Encoding.UTF8.GetString(signed.Status.Certificate);
+        var certificatePem = await SignedAsync($"{Name}-join", key);
 
         // The agent's control-plane kubeconfig is that certificate and key, nothing minted by the tests.
         var path = Path.Combine(_fleet.Fleet.Root, "registered.kubeconfig");
@@ -115,6 +96,98 @@ public sealed class CredentialRotationTests : IAsyncLifetime
             v => v is > 0, Timeout, "the signed certificate's remaining lifetime");
         Assert.InRange(remaining!.Value, (presented.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalSeconds - 120, (presented.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalSeconds + 5);
     }
+
+    [Fact]
+    public async Task The_agent_renews_its_certificate_by_csr_twice_and_its_heartbeat_goes_on()
+    {
+        // Certificates of 10 minutes (kube-controller-manager backdates each by 5), renewed once less than 99.5 %
+        // is left: each new one is due at the next check, so the agent renews every few seconds.
+        using var signer = _fleet.ControlPlane.Server.StartCertificateSigner("10m");
+        using var key = RSA.Create(3072);
+        var first = await SignedAsync($"{Name}-join", key);
+        var path = Path.Combine(_fleet.Fleet.Root, "registered.kubeconfig");
+        File.WriteAllText(path, Kubeconfig.Render("karmada-apiserver", _fleet.ControlPlane.Server.Url, _fleet.ControlPlane.Server.ServingCa.CertificatePem, Name,
+            new Credentials.ClientCertificate(first, key.ExportRSAPrivateKeyPem())));
+
+        // Karmada's agentcsrapproving approves an agent's own renewal: requested by the certificate's own subject.
+        using var stop = new CancellationTokenSource();
+        var approver = ApproveOwnRenewalsAsync(stop.Token);
+        var agent = _agent = _fleet.StartAgentWithKubeconfig(Name, Name, path, "--cluster-api-endpoint", _fleet.Fleet.Member(Name).Server.Url,
+            "--cert-rotation-checking-interval", "2s", "--cert-rotation-remaining-time-threshold", "0.995", "--cluster-lease-duration", "10s",
+            "--cluster-lease-renew-interval-fraction", "0.2");
+        await _fleet.WaitForPhaseAsync(Name, OnboardingConstants.PhasePending, Timeout);
+        await _fleet.Registrations.MergePatchAsync(Name, new { spec = new { accepted = true } });
+        await _fleet.WaitForPhaseAsync(Name, OnboardingConstants.PhaseRegistered, Timeout);
+
+        var admin = _fleet.ControlPlane.Admin;
+        async Task<List<V1CertificateSigningRequest>> RenewalsAsync() =>
+            (await admin.CertificatesV1.ListCertificateSigningRequestAsync()).Items
+            .Where(c => c.Spec.Username == KarmadaUser && c.Status?.Certificate is { Length: > 0 }).ToList();
+        var renewals = await Eventually.MatchAsync(RenewalsAsync, r => r.Count >= 2, TimeSpan.FromSeconds(90), () => "two renewals signed\n" + agent.LogTail());
+        await stop.CancelAsync();
+        await approver;
+
+        // The kubeconfig now holds one of the renewed certificates, with its new key, and the agent still heartbeats on it.
+        var stored = KubeconfigFile.Load(path);
+        using var presented = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(stored.ClientCertificateData!)),
+            Encoding.UTF8.GetString(Convert.FromBase64String(stored.ClientCertificateKeyData!)));
+        Assert.Contains(renewals.Concat(await RenewalsAsync()), c => Encoding.UTF8.GetString(c.Status.Certificate).Contains(
+            Convert.ToBase64String(presented.RawData)[..64], StringComparison.Ordinal));
+        Assert.NotEqual(first, Encoding.UTF8.GetString(Convert.FromBase64String(stored.ClientCertificateData!)));
+        var before = Requests().Count(r => r.User == KarmadaUser && r.Verb == "update" && r.Resource == "leases");
+        await Eventually.TrueAsync(() => Task.FromResult(Requests().Count(r => r.User == KarmadaUser && r.Verb == "update" && r.Resource == "leases") >= before + 5),
+            Timeout, () => "heartbeats after the renewals\n" + agent.LogTail());
+        Assert.Equal(0, await _fleet.AgentMetricAsync(agent, "kagent_heartbeat_renew_failures_total", ("member_cluster", Name)));
+    }
+
+    /// <summary>As Karmada's agentcsrapproving approves a renewal: a CSR whose requester is the subject it asks for.</summary>
+    private async Task ApproveOwnRenewalsAsync(CancellationToken cancellationToken)
+    {
+        var csrs = _fleet.ControlPlane.Admin.CertificatesV1;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var csr in (await csrs.ListCertificateSigningRequestAsync(cancellationToken: CancellationToken.None)).Items
+                         .Where(c => c.Spec.Username == KarmadaUser && c.Status?.Conditions is not { Count: > 0 }))
+            {
+                csr.Status = new V1CertificateSigningRequestStatus { Conditions = [Approval()] };
+                await csrs.ReplaceCertificateSigningRequestApprovalAsync(csr, csr.Metadata.Name, cancellationToken: CancellationToken.None);
+            }
+
+            try
+            {
+                await Task.Delay(300, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A client certificate for the cluster's agent, requested with <paramref name="key"/>, approved and signed by kube-controller-manager.</summary>
+    private async Task<string> SignedAsync(string csrName, RSA key)
+    {
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={KarmadaUser}, O={OnboardingConstants.AgentGroup}"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var csrs = _fleet.ControlPlane.Admin.CertificatesV1;
+        var csr = await csrs.CreateCertificateSigningRequestAsync(new V1CertificateSigningRequest
+        {
+            Metadata = new V1ObjectMeta { Name = csrName },
+            Spec = new V1CertificateSigningRequestSpec
+            {
+                Request = Encoding.UTF8.GetBytes(request.CreateSigningRequestPem()),
+                SignerName = "kubernetes.io/kube-apiserver-client",
+                Usages = ["digital signature", "key encipherment", "client auth"],
+            },
+        });
+        csr.Status = new V1CertificateSigningRequestStatus { Conditions = [Approval()] };
+        await csrs.ReplaceCertificateSigningRequestApprovalAsync(csr, csrName);
+        var signed = await Eventually.MatchAsync(() => csrs.ReadCertificateSigningRequestAsync(csrName),
+            c => c.Status?.Certificate is { Length: > 0 }, Timeout, "the certificate signed by kube-controller-manager");
+        return Encoding.UTF8.GetString(signed.Status.Certificate);
+    }
+
+    private static V1CertificateSigningRequestCondition Approval() =>
+        new() { Type = "Approved", Status = "True", Reason = "AutoApproved", Message = "Auto approving karmada agent certificate after SubjectAccessReview." };
 
     private List<AuditedRequest> Requests() => AuditLog.Read(_fleet.ControlPlane.Server.AuditLogPath).ToList();
 
