@@ -140,15 +140,28 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         Assert.Equal(0, await _fleet.AgentMetricAsync(agent, "kagent_heartbeat_renew_failures_total", ("member_cluster", Name)));
     }
 
-    /// <summary>As Karmada's agentcsrapproving approves a renewal: a CSR whose requester is the subject it asks for.</summary>
+    /// <summary>
+    /// As Karmada's agentcsrapproving approves a renewal: a CSR whose requester is the subject it asks for, and who
+    /// may create certificatesigningrequests/selfclusteragent (a SubjectAccessReview, as the controller makes).
+    /// </summary>
     private async Task ApproveOwnRenewalsAsync(CancellationToken cancellationToken)
     {
-        var csrs = _fleet.ControlPlane.Admin.CertificatesV1;
+        var admin = _fleet.ControlPlane.Admin;
+        var csrs = admin.CertificatesV1;
         while (!cancellationToken.IsCancellationRequested)
         {
             foreach (var csr in (await csrs.ListCertificateSigningRequestAsync(cancellationToken: CancellationToken.None)).Items
                          .Where(c => c.Spec.Username == KarmadaUser && c.Status?.Conditions is not { Count: > 0 }))
             {
+                var review = await admin.AuthorizationV1.CreateSubjectAccessReviewAsync(new V1SubjectAccessReview
+                {
+                    Spec = new V1SubjectAccessReviewSpec
+                    {
+                        User = csr.Spec.Username, Groups = csr.Spec.Groups, Uid = csr.Spec.Uid,
+                        ResourceAttributes = new V1ResourceAttributes { Group = "certificates.k8s.io", Resource = "certificatesigningrequests", Subresource = "selfclusteragent", Verb = "create", Version = "*" },
+                    },
+                }, cancellationToken: CancellationToken.None);
+                Assert.True(review.Status.Allowed, $"{csr.Spec.Username} may not create certificatesigningrequests/selfclusteragent: {review.Status.Reason}");
                 csr.Status = new V1CertificateSigningRequestStatus { Conditions = [Approval()] };
                 await csrs.ReplaceCertificateSigningRequestApprovalAsync(csr, csr.Metadata.Name, cancellationToken: CancellationToken.None);
             }
