@@ -29,7 +29,6 @@ public static class AgentRole
             services.AddSingleton<Status.ClusterMetrics>();
             services.AddSingleton<AgentMetrics>();
             services.AddSingleton<Health.ProbeReport>();
-            services.AddSingleton<Signals.HeartbeatClock>();
 
             // Named as karmada-agent names its lock, one per member cluster.
             var leaderServices = services.AddRoleOperator(OnboardingConstants.AgentLeaderLeaseFor(options.ClusterName), ClusterNames.Karmada, options.Common.LeaderElection);

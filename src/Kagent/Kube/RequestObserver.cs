@@ -6,13 +6,20 @@ namespace Kagent.Kube;
 
 /// <summary>
 /// Sees every request of one API server's client: times it for kagent_api_request_duration_seconds, logs it at
-/// --v=4, and remembers when the server last answered (any HTTP status), so that a connectivity check needs no
-/// request of its own while the role's requests are answered (<see cref="ClusterConnectivity"/>).
+/// --v=4, remembers when the server last answered (any HTTP status), so that a connectivity check needs no
+/// request of its own while the role's requests are answered (<see cref="ClusterConnectivity"/>), and reads the
+/// server's clock from the Date header of quick answers (the heartbeat's and leader election's renewals among them),
+/// so that the clock check needs no request of its own either.
 /// </summary>
-public sealed class RequestObserver(string cluster) : DelegatingHandler
+public sealed class RequestObserver(string cluster, TimeProvider? time = null) : DelegatingHandler
 {
+    /// <summary>Answers slower than this place the server's clock too loosely to be read.</summary>
+    private static readonly TimeSpan PreciseEnough = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private long _lastAnswer;
     private long _lastTooManyRequests;
+    private ClockSample? _clock;
 
     /// <summary>Set once the host's logging exists (clients are built before it).</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
@@ -22,6 +29,10 @@ public sealed class RequestObserver(string cluster) : DelegatingHandler
 
     /// <summary>Time since the server last answered 429 Too Many Requests (its priority and fairness); null before the first.</summary>
     public TimeSpan? SinceTooManyRequests => Since(ref _lastTooManyRequests);
+
+    /// <summary>This process's clock minus the server's, from an answer at most <paramref name="maxAge"/> old; null without one.</summary>
+    public TimeSpan? ClockOffset(TimeSpan maxAge) =>
+        Volatile.Read(ref _clock) is { } sample && Stopwatch.GetElapsedTime(sample.At) <= maxAge ? sample.Offset : null;
 
     private static TimeSpan? Since(ref long timestamp) => Interlocked.Read(ref timestamp) is var last and not 0 ? Stopwatch.GetElapsedTime(last) : null;
 
@@ -33,6 +44,9 @@ public sealed class RequestObserver(string cluster) : DelegatingHandler
         {
             var response = await base.SendAsync(request, cancellationToken);
             Interlocked.Exchange(ref _lastAnswer, Stopwatch.GetTimestamp());
+            var took = Stopwatch.GetElapsedTime(started);
+            if (response.Headers.Date is { } date && took <= PreciseEnough)
+                Volatile.Write(ref _clock, new ClockSample(ServerClock.Offset(_time.GetUtcNow() - took / 2, date), Stopwatch.GetTimestamp()));
             if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests) Interlocked.Exchange(ref _lastTooManyRequests, Stopwatch.GetTimestamp());
             code = ((int)response.StatusCode).ToString();
             return response;
@@ -45,4 +59,6 @@ public sealed class RequestObserver(string cluster) : DelegatingHandler
             Logger.ClientRequest(cluster, verb, request.RequestUri?.AbsolutePath ?? "", code, elapsed);
         }
     }
+
+    private sealed record ClockSample(TimeSpan Offset, long At);
 }

@@ -2,6 +2,8 @@ using k8s;
 using k8s.Models;
 using Kagent.Agent.Health;
 using Kagent.Agent.Signals;
+using Kagent.Kube;
+using Kagent.Operator.Client;
 using Kagent.Testing.Fixtures;
 using Xunit;
 
@@ -39,23 +41,28 @@ public sealed class ClockSignalTests(FleetFixture fleet)
     [InlineData(0, "True")]
     [InlineData(30, "False")]
     [InlineData(-30, "False")]
-    public async Task The_heartbeats_lease_renewal_gives_the_control_planes_clock_without_a_request_of_its_own(int skewSeconds, string status)
+    public async Task The_heartbeats_renewals_give_the_control_planes_clock_without_a_request_of_its_own(int skewSeconds, string status)
     {
+        // The agent's control-plane client, seen by its request observer, renews a Lease as the heartbeat does: the
+        // answers' Date headers place the server's clock, however many renewals came before.
         var time = new SkewedTime(TimeSpan.FromSeconds(skewSeconds));
-        var clock = new HeartbeatClock(time);
+        var answers = new RequestObserver("karmada", time);
+        using var client = new KubeClient(KubeconfigFile.FromText(fleet.ControlPlane.Server.AdminKubeconfig(), null, Path.GetTempPath()), answers);
         var name = $"clock-{(skewSeconds < 0 ? "minus" : "plus")}{Math.Abs(skewSeconds)}";
-        var leases = fleet.ControlPlane.Admin.CoordinationV1;
-        var sent = time.GetUtcNow();
-        var written = await leases.CreateNamespacedLeaseAsync(new V1Lease
+        var lease = await client.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
         {
             Metadata = new V1ObjectMeta { Name = name },
-            Spec = new V1LeaseSpec { HolderIdentity = name, RenewTime = sent.UtcDateTime, LeaseDurationSeconds = 40 },
+            Spec = new V1LeaseSpec { HolderIdentity = name, RenewTime = time.GetUtcNow().UtcDateTime, LeaseDurationSeconds = 40 },
         }, "default");
-        clock.Observe(written, sent, time.GetUtcNow());
+        for (var renewal = 0; renewal < 3; renewal++)
+        {
+            lease.Spec.RenewTime = time.GetUtcNow().UtcDateTime;
+            lease = await client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, name, "default");
+        }
 
-        // The reader takes the renewal's reading and never asks this unreachable server for GET /version.
-        var unreachable = new Kagent.Operator.Client.KubeClient(new k8s.KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
-        var reading = await new ClockReader(unreachable, time, TimeSpan.FromMinutes(1), clock).ReadAsync(null, default);
+        // The reader takes that reading and never asks this unreachable server for GET /version.
+        var unreachable = new KubeClient(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
+        var reading = await new ClockReader(unreachable, time, TimeSpan.FromMinutes(1), answers).ReadAsync(null, default);
         Assert.InRange(reading!.AgentOffset.TotalSeconds, skewSeconds - 1.5, skewSeconds + 1.5);
         Assert.Equal(status, SignalRules.ClockSynchronized(reading, Threshold)!.Status);
     }

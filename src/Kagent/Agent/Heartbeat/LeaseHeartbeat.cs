@@ -24,7 +24,6 @@ public sealed class LeaseHeartbeat(
     TimeProvider time,
     AgentMetrics metrics,
     Health.ProbeReport probeReport,
-    Signals.HeartbeatClock clock,
     ILogger<LeaseHeartbeat> logger) : IControllerRunner
 {
     private long _renewals;
@@ -45,7 +44,6 @@ public sealed class LeaseHeartbeat(
         {
             TimeSpan wait;
             var started = time.GetTimestamp();
-            var sent = time.GetUtcNow();
             try
             {
                 if (!await RenewAsync(clusterUid, cancellationToken))
@@ -53,8 +51,6 @@ public sealed class LeaseHeartbeat(
                     logger.HeartbeatClusterGone(options.ClusterName);
                     return;
                 }
-
-                if (_written is { } renewed) clock.Observe(renewed, sent, time.GetUtcNow());
 
                 Interlocked.Increment(ref _renewals);
                 metrics.HeartbeatRenewed(time.GetElapsedTime(started), time.GetUtcNow());

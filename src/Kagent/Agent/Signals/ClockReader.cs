@@ -7,23 +7,20 @@ namespace Kagent.Agent.Signals;
 public sealed record ClockReading(TimeSpan AgentOffset, TimeSpan? MemberOffset);
 
 /// <summary>
-/// Reads the control plane's clock from the heartbeat's last Lease renewal (<see cref="HeartbeatClock"/>), or while
-/// renewals fail, from the Date header of GET /version (readable by every identity), at most once per interval since
-/// clocks drift slowly; and the member's from the health probe's answer of the same round.
+/// Reads the control plane's clock from the Date header of the agent's own recent quick answers from it (heartbeat
+/// and leader-election renewals, through <see cref="RequestObserver"/>), or, without one, of a GET /version (readable
+/// by every identity) at most once per interval; and the member's from the health probe's answer of the same round.
 /// </summary>
-public sealed class ClockReader(KubeClient karmada, TimeProvider time, TimeSpan interval, HeartbeatClock? heartbeat = null)
+public sealed class ClockReader(KubeClient karmada, TimeProvider time, TimeSpan interval, RequestObserver? answers = null)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
-
-    // A Date header is truncated to the second: its middle is half a second later.
-    private static readonly TimeSpan HalfSecond = TimeSpan.FromMilliseconds(500);
     private TimeSpan? _agentOffset;
     private DateTimeOffset _readAt;
 
     public async Task<ClockReading?> ReadAsync(HealthAnswer? member, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (heartbeat?.Offset(interval) is { } renewed)
+        if (answers?.ClockOffset(interval) is { } renewed)
         {
             _agentOffset = renewed;
             _readAt = now;
@@ -33,13 +30,13 @@ public sealed class ClockReader(KubeClient karmada, TimeProvider time, TimeSpan 
             var answer = await HealthEndpoint.GetAsync(karmada, "/version", Timeout, cancellationToken, time);
             if (answer.ServerDate is { } date)
             {
-                _agentOffset = answer.LocalMidpoint - (date + HalfSecond);
+                _agentOffset = ServerClock.Offset(answer.LocalMidpoint, date);
                 _readAt = now;
             }
         }
 
         if (_agentOffset is not { } agent) return null;
-        TimeSpan? memberOffset = member?.ServerDate is { } memberDate ? memberDate + HalfSecond - member.LocalMidpoint + agent : null;
+        TimeSpan? memberOffset = member?.ServerDate is { } memberDate ? agent - ServerClock.Offset(member.LocalMidpoint, memberDate) : null;
         return new ClockReading(agent, memberOffset);
     }
 }

@@ -33,7 +33,6 @@ public sealed class ClusterStatusReporter(
     Health.ProbeReport probeReport,
     RuntimeHealth runtime,
     IEnumerable<ClusterConnection> connections,
-    Signals.HeartbeatClock heartbeatClock,
     ILogger<ClusterStatusReporter> logger) : IControllerRunner
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
@@ -110,7 +109,7 @@ public sealed class ClusterStatusReporter(
         var discovery = new Metadata.MetadataReporter(options, karmada, logger);
         var signalOptions = options.Signals;
         var signals = new Signals.SignalConditions(signalOptions, options.ClusterSuccessThreshold, options.ClusterFailureThreshold, time,
-            signalOptions.IsEnabled(SignalOptions.ClockSynchronized) ? new Signals.ClockReader(karmada, time, ClockReadInterval, heartbeatClock) : null,
+            signalOptions.IsEnabled(SignalOptions.ClockSynchronized) ? new Signals.ClockReader(karmada, time, ClockReadInterval, connections.Single(c => c.Name == ClusterNames.Karmada).Requests) : null,
             signalOptions.IsEnabled(SignalOptions.AgentHealthy) ? new Signals.AgentSelfCheck(runtime, connections, BuildInfo.Version) : null);
         var computer = new ClusterStatusComputer(options.ClusterName, member,
             new MemberHealthProbe(member, ProbeTimeout, agentMetrics, probeReport, time, checkLive: signalOptions.IsEnabled(SignalOptions.ControlPlaneHealthy)),
