@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Adds a member cluster to the running local fleet and starts its agent, which asks to join the fleet.
-# The registration then waits for an approver (see the README's quickstart).
+# Adds a member cluster to the running local fleet and joins it with a bootstrap token (hack/local-join.sh, in the
+# background): its ClusterRegistration waits for an approver (see the README's quickstart); once approved, the join
+# ends and the member's agent starts.
 #   hack/local-member.sh NAME [NODES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,21 +18,19 @@ log() { printf '[local-member %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 BIN="$(hack/envtest.sh)"
 export KAGENT_ENVTEST_BIN="$BIN"
 dotnet "$ROOT/hack/Kagent.LocalFleet/bin/$CONFIGURATION/net10.0/kagent-local-fleet.dll" add-member "$DIR" "$NAME" "$NODES"
-# shellcheck disable=SC1091
-source "$DIR/ports.env"
 "$BIN/kubectl" --kubeconfig "$DIR/$NAME.kubeconfig" apply -f config/agent/rbac.yaml -f config/agent/work_rbac.yaml >/dev/null 2>&1
 
-key=$(echo "$NAME" | tr 'a-z-' 'A-Z_'); metrics_var="AGENT_${key}_METRICS_PORT"; health_var="AGENT_${key}_HEALTH_PORT"
-setsid dotnet "$ROOT/src/Kagent/bin/$CONFIGURATION/net10.0/kagent.dll" agent --cluster-name "$NAME" \
-  --karmada-kubeconfig "$DIR/identities/agent-$NAME-karmada.kubeconfig" --kubeconfig "$DIR/identities/agent-$NAME-member.kubeconfig" \
-  --cluster-api-endpoint "$(grep -m1 'server:' "$DIR/$NAME.kubeconfig" | awk '{print $2}')" \
-  --metrics-bind-address "127.0.0.1:${!metrics_var}" --health-probe-bind-address "127.0.0.1:${!health_var}" \
-  >"$DIR/logs/kagent-agent-$NAME.log" 2>&1 </dev/null &
-echo "$! kagent-agent-$NAME" >>"$DIR/pids"
-log "kagent-agent-$NAME started (pid $!, log $DIR/logs/kagent-agent-$NAME.log)"
+KAGENT_LOCAL_DIR="$DIR" KAGENT_CONFIGURATION="$CONFIGURATION" setsid hack/local-join.sh "$NAME" >"$DIR/logs/join-$NAME.log" 2>&1 </dev/null &
+log "joining $NAME (log $DIR/logs/join-$NAME.log); it waits for its ClusterRegistration to be accepted"
+for _ in $(seq 1 120); do
+  "$BIN/kubectl" --kubeconfig "$DIR/karmada.kubeconfig" get clusterregistration "$NAME" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+"$BIN/kubectl" --kubeconfig "$DIR/karmada.kubeconfig" get clusterregistration "$NAME" >/dev/null 2>&1 \
+  || { log "$NAME did not ask to join; see $DIR/logs/join-$NAME.log"; exit 1; }
 cat <<NEXT
 
-$NAME is up and its agent asked to join. Next:
+$NAME is up and asked to join. Next:
   kubectl --kubeconfig $DIR/karmada.kubeconfig get clusterregistrations
   kubectl --kubeconfig $DIR/karmada.kubeconfig patch clusterregistration $NAME --type merge -p '{"spec":{"accepted":true}}'
 NEXT

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Brings up a local fleet on this machine: a Karmada stand-in control plane, the host cluster it would run in,
-# and member clusters on real kube-apiservers, one `kagent hub` and one `kagent agent` per member, as local
-# processes. The hub is installed as on a real Karmada (docs/operations.md): config/install/karmada-apiserver
-# applied to the control plane, config/install/host checked against the host cluster by server-side dry run
+# Brings up a local fleet on this machine: a Karmada stand-in control plane (kube-apiserver with bootstrap-token
+# authentication and kube-controller-manager's CSR and bootstrap signers), the host cluster it would run in, and
+# member clusters on real kube-apiservers, one `kagent hub` and one `kagent agent` per member, as local processes.
+# Each member joins as docs/onboarding.md shows: kagent token create, kagent join (hack/local-join.sh). The hub
+# is installed as on a real Karmada (docs/operations.md): config/install/karmada-apiserver applied to the control plane, config/install/host checked against the host cluster by server-side dry run
 # (it has no nodes to run pods on), and the hub run here with the host Deployment's arguments, reaching
 # karmada-apiserver through a kubeconfig.
 # Idempotent: a second run stops the first fleet (hack/local-down.sh) and starts afresh.
@@ -88,15 +89,6 @@ start kagent-hub hub --karmada-kubeconfig "$HUB_KUBECONFIG" --self-signed-certs 
   --bind-address 127.0.0.1 --secure-port "$HUB_SECURE_PORT" \
   --metrics-bind-address "127.0.0.1:$HUB_METRICS_PORT" --health-probe-bind-address "127.0.0.1:$HUB_HEALTH_PORT"
 
-for m in "${members[@]}"; do
-  key=$(echo "$m" | tr 'a-z-' 'A-Z_')
-  metrics_var="AGENT_${key}_METRICS_PORT"; health_var="AGENT_${key}_HEALTH_PORT"
-  start "kagent-agent-$m" agent --cluster-name "$m" \
-    --karmada-kubeconfig "$DIR/identities/agent-$m-karmada.kubeconfig" --kubeconfig "$DIR/identities/agent-$m-member.kubeconfig" \
-    --cluster-api-endpoint "$(grep -m1 'server:' "$DIR/$m.kubeconfig" | awk '{print $2}')" \
-    --metrics-bind-address "127.0.0.1:${!metrics_var}" --health-probe-bind-address "127.0.0.1:${!health_var}"
-done
-
 wait_ready() { # name, port
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$2/readyz" >/dev/null 2>&1; then log "$1 ready"; return 0; fi
@@ -108,18 +100,25 @@ wait_ready kagent-hub "$HUB_HEALTH_PORT"
 log "waiting for the APIService v1alpha1.kagent.io (clusterhealths) to become Available"
 "$KUBECTL" --kubeconfig "$DIR/karmada.kubeconfig" wait apiservice v1alpha1.kagent.io --for condition=Available --timeout 60s >/dev/null \
   || { log "APIService v1alpha1.kagent.io is not Available; see $DIR/logs/kagent-hub.log"; exit 1; }
-for m in "${members[@]}"; do
-  key=$(echo "$m" | tr 'a-z-' 'A-Z_'); health_var="AGENT_${key}_HEALTH_PORT"
-  wait_ready "kagent-agent-$m" "${!health_var}"
-done
-
-# Onboarding: each agent has asked to join; the admin approves, and the hub registers the cluster with Karmada.
+# Joining: each member with a bootstrap token; its ClusterRegistration waits for the admin, who approves it; the hub
+# then approves the agent's certificate request and registers the cluster with Karmada.
 phase() { "$KUBECTL" --kubeconfig "$DIR/karmada.kubeconfig" get clusterregistration "$1" -o 'jsonpath={.status.phase}' 2>/dev/null || true; }
 approve() { "$KUBECTL" --kubeconfig "$DIR/karmada.kubeconfig" patch clusterregistration "$1" --type merge -p '{"spec":{"accepted":true}}' >/dev/null 2>&1; }
+export KAGENT_LOCAL_DIR="$DIR" KAGENT_CONFIGURATION="$CONFIGURATION"
+joins=()
+for m in "${members[@]}"; do
+  hack/local-join.sh "$m" &
+  joins+=("$!")
+done
 for m in "${members[@]}"; do
   for _ in $(seq 1 120); do [ -n "$(phase "$m")" ] && break; sleep 0.5; done
   log "$m asked to join (phase $(phase "$m")); approving it"
   for _ in $(seq 1 60); do approve "$m" && break; sleep 0.5; done
+done
+for j in "${joins[@]}"; do wait "$j" || { log "a join failed; see above"; exit 1; }; done
+for m in "${members[@]}"; do
+  key=$(echo "$m" | tr 'a-z-' 'A-Z_'); health_var="AGENT_${key}_HEALTH_PORT"
+  wait_ready "kagent-agent-$m" "${!health_var}"
 done
 for m in "${members[@]}"; do
   for _ in $(seq 1 120); do [ "$(phase "$m")" = Registered ] && break; sleep 0.5; done

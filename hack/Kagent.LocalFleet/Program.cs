@@ -49,13 +49,6 @@ public static class Program
             await controlPlane.EnsureNamespaceAsync($"karmada-es-{name}"); // as Karmada's cluster controller would
         }
 
-        // The control plane's client CA signs the agent's identity, as a CSR signer would.
-        var clientCa = CertificateAuthority.FromFiles(Path.Combine(controlPlaneDir, "client-ca.crt"), Path.Combine(controlPlaneDir, "client-ca.key"));
-        var agentIdentity = clientCa.IssueClient(OnboardingConstants.AgentUserFor(name), [OnboardingConstants.AgentGroup]);
-        var karmadaUrl = File.ReadLines(Path.Combine(dir, "karmada.kubeconfig")).First(l => l.Trim().StartsWith("server:")).Split("server:")[1].Trim();
-        File.WriteAllText(Path.Combine(dir, "identities", $"agent-{name}-karmada.kubeconfig"), Kubeconfig.Render("karmada", karmadaUrl,
-            File.ReadAllText(Path.Combine(controlPlaneDir, "ca.crt")), OnboardingConstants.AgentUserFor(name),
-            new Credentials.ClientCertificate(agentIdentity.CertificatePem, agentIdentity.KeyPem)));
         File.WriteAllText(Path.Combine(dir, "identities", $"agent-{name}-member.kubeconfig"), member.Server.KubeconfigFor(Identities.AgentInMember, Identities.ServiceAccountGroups));
         for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(LocalNode(name, i));
         var key = name.ToUpperInvariant().Replace('-', '_');
@@ -89,16 +82,18 @@ public static class Program
             Progress($"{cluster.Name}: {cluster.Server.Url} ready");
         }
 
+        // The control plane's kube-controller-manager, as Karmada runs one: it signs approved agent certificates
+        // (csrsigning), signs cluster-info for each bootstrap token (bootstrapsigner) and removes expired tokens.
+        var controllerManager = fleet.ControlPlane.Server.StartControllerManager(["csrsigning", "bootstrapsigner", "tokencleaner"]);
+        pids.AppendLine($"{controllerManager.Pid} karmada-controller-manager");
         File.AppendAllText(Path.Combine(dir, "pids"), pids.ToString());
         foreach (var member in members) await fleet.ControlPlane.EnsureExecutionSpaceAsync(member);
 
-        // Identities: each agent as system:karmada:agent:<cluster> (control plane) and as its ServiceAccount
-        // (member); config/install/karmada-apiserver and config/agent/rbac.yaml grant what they need. The hub's
-        // comes from a token of its ServiceAccount, made by hack/local-up.sh as docs/operations.md shows.
+        // Each agent's identity in its member (a ServiceAccount's, as config/agent/rbac.yaml binds); in the control
+        // plane it gets its own by joining (hack/local-join.sh). The hub's comes from a token of its ServiceAccount,
+        // made by hack/local-up.sh as docs/operations.md shows.
         foreach (var member in fleet.Members.Values.Where(m => m.Name != HostCluster))
         {
-            File.WriteAllText(Path.Combine(identities, $"agent-{member.Name}-karmada.kubeconfig"),
-                fleet.ControlPlane.Server.KubeconfigFor(OnboardingConstants.AgentUserFor(member.Name), OnboardingConstants.AgentGroup));
             File.WriteAllText(Path.Combine(identities, $"agent-{member.Name}-member.kubeconfig"), member.Server.KubeconfigFor(Identities.AgentInMember, Identities.ServiceAccountGroups));
             for (var i = 1; i <= nodes; i++) await member.CreateNodeAsync(LocalNode(member.Name, i));
             Progress($"{member.Name}: {nodes} simulated Ready nodes");

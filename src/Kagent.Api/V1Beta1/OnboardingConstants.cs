@@ -48,6 +48,32 @@ public static class OnboardingConstants
 
     public const string Plural = "clusterregistrations";
 
+    /// <summary>
+    /// The extra group of the bootstrap tokens kagent token create makes. Unlike Karmada's token group it may not
+    /// create certificatesigningrequests/clusteragent, so Karmada's agentcsrapproving never approves its requests:
+    /// only the hub does, by policy.
+    /// </summary>
+    public const string BootstrapGroup = "system:bootstrappers:kagent:default-cluster-token";
+
+    /// <summary>The extra group of karmadactl token create's tokens; Kagent's join takes them too.</summary>
+    public const string KarmadaBootstrapGroup = "system:bootstrappers:karmada:default-cluster-token";
+
+    /// <summary>
+    /// On a ClusterRegistration: the user that created it, set by the creator and checked by admission. The hub
+    /// approves a bootstrap token's certificate request for a cluster only when that token asked for its registration.
+    /// </summary>
+    public const string RequestedByAnnotation = "kagent.io/requested-by";
+
+    /// <summary>On an agent's CertificateSigningRequest: the member's cluster id, matched against its ClusterRegistration's.</summary>
+    public const string ClusterIdAnnotation = "kagent.io/cluster-id";
+
+    /// <summary>The signer of agents' client certificates (kube-controller-manager's csrsigning signs it).</summary>
+    public const string ClientSigner = "kubernetes.io/kube-apiserver-client";
+
+    /// <summary>Usages an agent's certificate may ask for, as Karmada's approver accepts them: with key encipherment (RSA) or without.</summary>
+    public static readonly IReadOnlyList<IReadOnlyList<string>> AgentCertificateUsages =
+        [["digital signature", "key encipherment", "client auth"], ["digital signature", "client auth"]];
+
     public static string AgentUserFor(string cluster) => AgentUserPrefix + cluster;
 
     /// <summary>Every user name an agent of the cluster may authenticate as: Karmada's, then Kagent's earlier one.</summary>

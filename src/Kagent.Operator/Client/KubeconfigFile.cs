@@ -39,8 +39,30 @@ public static class KubeconfigFile
         user.ClientKeyData = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(keyPem));
         user.ClientCertificate = null;
         user.ClientKey = null;
-        return new SerializerBuilder().ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull).Build().Serialize(config);
+        return Serialize(config);
     }
+
+    /// <summary>
+    /// A kubeconfig of one cluster, one user with an inline client certificate and one context "&lt;user&gt;@&lt;cluster&gt;",
+    /// its current context (the layout karmadactl register writes for an agent).
+    /// </summary>
+    public static string ForClientCertificate(string clusterName, string server, string caPem, string userName, string certificatePem, string keyPem)
+    {
+        static string B64(string pem) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pem));
+        var context = $"{userName}@{clusterName}";
+        return Serialize(new K8SConfiguration
+        {
+            ApiVersion = "v1",
+            Kind = "Config",
+            Clusters = [new Cluster { Name = clusterName, ClusterEndpoint = new ClusterEndpoint { Server = server, CertificateAuthorityData = B64(caPem) } }],
+            Users = [new User { Name = userName, UserCredentials = new UserCredentials { ClientCertificateData = B64(certificatePem), ClientKeyData = B64(keyPem) } }],
+            Contexts = [new Context { Name = context, ContextDetails = new ContextDetails { Cluster = clusterName, User = userName } }],
+            CurrentContext = context,
+        });
+    }
+
+    private static string Serialize(K8SConfiguration config) =>
+        new SerializerBuilder().ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull | DefaultValuesHandling.OmitEmptyCollections).Build().Serialize(config);
 
     /// <summary>The client configuration of kubeconfig text (inline credentials; file references resolve against <paramref name="folder"/>).</summary>
     public static KubernetesClientConfiguration FromText(string yaml, string? context, string folder)

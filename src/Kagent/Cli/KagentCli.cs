@@ -15,6 +15,8 @@ public static class KagentCli
         var root = new RootCommand("Kagent: a Kubernetes agent and extension API server for Karmada multi-cluster fleets.");
         root.Add(new AgentCommand().Build(runAgent ?? AgentRole.RunAsync));
         root.Add(new HubCommand().Build(runHub ?? HubRole.RunAsync));
+        root.Add(TokenCommand.Build());
+        root.Add(JoinCommand.Build());
         root.Add(GenerateCommand.Build());
         return root;
     }

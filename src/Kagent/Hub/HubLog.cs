@@ -9,6 +9,12 @@ internal static partial class HubLog
     [LoggerMessage(3002, LogLevel.Information, "Deregistered cluster {Cluster}: Karmada Cluster, heartbeat Lease and the agent's permissions removed")]
     public static partial void Deregistered(this ILogger logger, string cluster);
 
+    [LoggerMessage(3003, LogLevel.Information, "Approved CertificateSigningRequest {Name} of {Requester} for cluster {Cluster}")]
+    public static partial void JoinRequestApproved(this ILogger logger, string name, string requester, string cluster);
+
+    [LoggerMessage(3004, LogLevel.Warning, "Not approving CertificateSigningRequest {Name} of {Requester}: {Reason}")]
+    public static partial void JoinRequestNotApproved(this ILogger logger, string name, string requester, string reason);
+
     [LoggerMessage(3010, LogLevel.Information, "Serving the self-signed certificate from Secret {Namespace}/{Name} (expires {NotAfter})")]
     public static partial void ServingSelfSigned(this ILogger logger, string @namespace, string name, DateTime notAfter);
 

@@ -14,6 +14,7 @@ public sealed class ClusterRegistrationWebhook(OnboardingCaches onboarding, Appr
     public override async Task<ValidationResult> CreateAsync(ClusterRegistration entity, AdmissionContext context, CancellationToken cancellationToken) =>
         Deny(RegistrationRules.Problems(entity))
         ?? AgentProblem(entity, context, acceptedChanged: entity.Spec.Accepted == true)
+        ?? await RequesterProblemAsync(entity, context, cancellationToken)
         ?? await ClusterIdProblemAsync(entity, cancellationToken)
         ?? await PolicyAndApprovalProblemAsync(entity, approving: entity.Spec.Accepted == true, context, cancellationToken)
         ?? ValidationResult.Success();
@@ -22,6 +23,9 @@ public sealed class ClusterRegistrationWebhook(OnboardingCaches onboarding, Appr
     {
         var acceptedChanged = oldEntity.Spec.Accepted != newEntity.Spec.Accepted;
         if (AgentProblem(newEntity, context, acceptedChanged) is { } agentProblem) return agentProblem;
+        var requestedBy = RequestedBy(newEntity);
+        if (requestedBy is not null && requestedBy != RequestedBy(oldEntity))
+            return ValidationResult.Fail($"metadata.annotations[{OnboardingConstants.RequestedByAnnotation}]: is written only when the registration is created, by its creator");
 
         // Metadata-only writes (finalizers, labels) must pass even when a policy changed since: registrations
         // that no longer comply are marked, not locked.
@@ -48,6 +52,29 @@ public sealed class ClusterRegistrationWebhook(OnboardingCaches onboarding, Appr
                                          (cluster.Length > 0 ? $" ('{cluster}'), not '{entity.Metadata.Name}'" : ""), 403);
         return acceptedChanged ? ValidationResult.Fail("spec.accepted: agents may not set it; an approver or an auto-accepting OnboardingPolicy does", 403) : null;
     }
+
+    /// <summary>
+    /// The requested-by annotation names the creator and nobody else; a bootstrap token must set it (the hub
+    /// approves a token's certificate request only for the registration it asked for), and may not ask for a name
+    /// someone else holds.
+    /// </summary>
+    private async Task<ValidationResult?> RequesterProblemAsync(ClusterRegistration entity, AdmissionContext context, CancellationToken cancellationToken)
+    {
+        var user = context.User.Username ?? "";
+        var requestedBy = RequestedBy(entity);
+        var field = $"metadata.annotations[{OnboardingConstants.RequestedByAnnotation}]";
+        if (requestedBy is not null && requestedBy != user) return ValidationResult.Fail($"{field}: must be the creating user ({user}), not {requestedBy}", 403);
+        if (!user.StartsWith(Join.BootstrapToken.UserPrefix, StringComparison.Ordinal)) return null;
+        if (requestedBy is null) return ValidationResult.Fail($"{field}: a bootstrap token must name itself ({user}) here", 403);
+        await onboarding.Synced.WaitAsync(cancellationToken);
+        var existing = onboarding.Registrations.Items.FirstOrDefault(r => r.Metadata.Name == entity.Metadata.Name);
+        return existing is null || RequestedBy(existing) == user ? null
+            : ValidationResult.Fail($"metadata.name: cluster name {entity.Metadata.Name} is taken (ClusterRegistration {entity.Metadata.Name} was asked for by {RequestedBy(existing) ?? "another identity"}); " +
+                                    "join with another --cluster-name; the cluster that holds it is left as it is", 403);
+    }
+
+    private static string? RequestedBy(ClusterRegistration registration) =>
+        registration.Metadata.Annotations?.TryGetValue(OnboardingConstants.RequestedByAnnotation, out var value) == true ? value : null;
 
     private async Task<ValidationResult?> ClusterIdProblemAsync(ClusterRegistration entity, CancellationToken cancellationToken)
     {

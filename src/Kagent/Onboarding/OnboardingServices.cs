@@ -10,12 +10,13 @@ namespace Kagent.Onboarding;
 
 public static class OnboardingServices
 {
-    /// <summary>The hub's onboarding: admission webhooks, the registration controller and its deregistration finalizer.</summary>
+    /// <summary>The hub's onboarding: admission webhooks, the registration controller and its deregistration finalizer, and approval of agents' certificate requests.</summary>
     public static OperatorBuilder AddOnboarding(this OperatorBuilder builder)
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ControllerTrigger<ClusterRegistration>>();
+        services.AddSingleton<ControllerTrigger<CertificateSigningRequest>>();
         services.AddSingleton<OnboardingCaches>();
         services.AddSingleton<KarmadaClusters>();
         services.AddSingleton<AgentPermissions>();
@@ -27,6 +28,7 @@ public static class OnboardingServices
             .AddValidationWebhook<ClusterRegistrationWebhook, ClusterRegistration>()
             .AddValidationWebhook<OnboardingPolicyWebhook, OnboardingPolicy>()
             .AddFinalizer<DeregistrationFinalizer, ClusterRegistration>(OnboardingConstants.DeregisterFinalizer)
-            .AddController<RegistrationController, ClusterRegistration>(new ControllerOptions { Concurrency = 4 });
+            .AddController<RegistrationController, ClusterRegistration>(new ControllerOptions { Concurrency = 4 })
+            .AddController<JoinApproval, CertificateSigningRequest>();
     }
 }

@@ -22,6 +22,7 @@ public sealed class RegistrationController(
     KarmadaClusters clusters,
     AgentPermissions agentPermissions,
     EventRecorder events,
+    ControllerTrigger<CertificateSigningRequest> joinRequests,
     TimeProvider time) : IEntityController<ClusterRegistration>
 {
     public async Task<ReconciliationResult<ClusterRegistration>> ReconcileAsync(ClusterRegistration registration, CancellationToken cancellationToken)
@@ -92,6 +93,9 @@ public sealed class RegistrationController(
         {
             var type = status.Phase is C.PhaseDenied ? "Warning" : "Normal";
             await events.RecordAsync(ObjectReferences.For(registration), type, status.Phase!, message, cancellationToken);
+
+            // A certificate request may have waited for this registration's acceptance.
+            joinRequests.RequeueAll();
         }
 
         await WriteStatusAsync(registration, status, cancellationToken);

@@ -17,6 +17,8 @@ public static class RegistrationRules
 
         var spec = registration.Spec;
         Check("metadata.name", KubeNames.Dns1123LabelProblem(registration.Metadata.Name, KarmadaConstants.MaxClusterNameLength));
+        if (registration.Metadata.Name == JoinRequestRules.ReservedClusterName)
+            Check("metadata.name", $"'{JoinRequestRules.ReservedClusterName}' is reserved: {OnboardingConstants.AgentUserPrefix}{JoinRequestRules.ReservedClusterName} is karmadactl register's administrator identity");
         if (spec.ClusterId is { } id && (id.Length == 0 || id.Length > 128000)) Check("spec.clusterID", "must be between 1 and 128000 characters");
         if (spec.ApiEndpoint is not null) Check("spec.apiEndpoint", KubeNames.HttpsUrlProblem(spec.ApiEndpoint));
         if (spec.ProxyUrl is not null) Check("spec.proxyURL", KubeNames.ProxyUrlProblem(spec.ProxyUrl));

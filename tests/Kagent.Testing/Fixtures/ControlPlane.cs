@@ -18,8 +18,9 @@ public sealed class ControlPlane : TestCluster
     {
     }
 
+    /// <summary>Starts it, with bootstrap-token authentication on as Karmada's installers run karmada-apiserver.</summary>
     public static Task<ControlPlane> StartAsync(EnvtestBinaries binaries, ApiServerOptions options, CancellationToken cancellationToken = default) =>
-        StartAsync(binaries, options, server => new ControlPlane(server), async controlPlane =>
+        StartAsync(binaries, options with { ExtraApiServerArguments = [.. options.ExtraApiServerArguments, "--enable-bootstrap-token-auth=true"] }, server => new ControlPlane(server), async controlPlane =>
         {
             await controlPlane.EnsureNamespaceAsync(KarmadaConstants.SystemNamespace, cancellationToken);
             await controlPlane.EnsureNamespaceAsync(KarmadaConstants.ClusterNamespace, cancellationToken);

@@ -141,6 +141,9 @@ public sealed class ApiServer : IAsyncDisposable
         return CreateClient(user, new Credentials.ClientCertificate(pair.CertificatePem, pair.KeyPem));
     }
 
+    /// <summary>A client that authenticates with a bearer token (a bootstrap token, say).</summary>
+    public KubeClient ClientWithToken(string token) => CreateClient("token", new Credentials.Token(token));
+
     /// <summary>Stops kube-apiserver only, keeping etcd and the data (an outage of the API server).</summary>
     public async Task StopApiServerAsync()
     {
@@ -185,18 +188,25 @@ public sealed class ApiServer : IAsyncDisposable
     /// approved CertificateSigningRequest for kubernetes.io/kube-apiserver-client gets a certificate this server
     /// accepts. The caller stops it.
     /// </summary>
-    public ServerProcess StartCertificateSigner(string signingDuration = "8760h")
+    public ServerProcess StartCertificateSigner(string signingDuration = "8760h") => StartControllerManager(["csrsigning"], signingDuration);
+
+    /// <summary>
+    /// Starts kube-controller-manager with <paramref name="controllers"/> (csrsigning signs with this server's client
+    /// CA; bootstrapsigner signs kube-public/cluster-info for each bootstrap token; tokencleaner removes expired
+    /// tokens). The caller stops it (a detached server's outlives this process, as the server does).
+    /// </summary>
+    public ServerProcess StartControllerManager(IReadOnlyList<string> controllers, string signingDuration = "8760h")
     {
         File.WriteAllText(FilePath("controller-manager.kubeconfig"), AdminKubeconfig());
         return ServerProcess.Start($"{Name}-kube-controller-manager", _binaries.KubeControllerManager,
         [
             "--kubeconfig", FilePath("controller-manager.kubeconfig"),
-            "--controllers", "csrsigning",
+            "--controllers", string.Join(',', controllers),
             "--cluster-signing-cert-file", FilePath("client-ca.crt"),
             "--cluster-signing-key-file", FilePath("client-ca.key"),
             "--cluster-signing-duration", signingDuration,
             "--leader-elect=false", "--port", "0", "--secure-port", "0",
-        ], LogPath("kube-controller-manager.log"));
+        ], LogPath("kube-controller-manager.log"), _options.Detached);
     }
 
     public async ValueTask DisposeAsync()

@@ -69,6 +69,9 @@ public static class RbacCoverage
         var report = new List<string>();
         var problems = requests.Where(r => !r.Allowed).Select(r => $"denied: {r.Verb} {r.ApiGroup}/{r.RbacResource} {r.Namespace}/{r.Name}").Distinct().ToList();
         var used = requests.Where(r => r.Allowed).Select(r => new Permission(r.ApiGroup, r.RbacResource, r.Verb, r.Namespace)).ToHashSet();
+        // kube-apiserver checks approve on signers with each update of a CertificateSigningRequest's approval.
+        if (used.Any(u => u is { ApiGroup: "certificates.k8s.io", Resource: "certificatesigningrequests/approval", Verb: "update" }))
+            used.Add(new Permission("certificates.k8s.io", "signers", "approve", null));
         bool Used(Permission p) => used.Any(u => u.ApiGroup == p.ApiGroup && u.Resource == p.Resource && u.Verb == p.Verb && (p.Namespace is null || u.Namespace == p.Namespace));
         // A cluster-wide permission is what lets the hub grant it in a namespace named per cluster (karmada-es-<cluster>).
         bool Granted(Permission p) => granted.Any(g => g.ApiGroup == p.ApiGroup && g.Resource == p.Resource && g.Verb == p.Verb && (p.Namespace is null || g.Namespace == p.Namespace));

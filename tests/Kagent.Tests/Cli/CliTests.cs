@@ -18,6 +18,8 @@ public sealed class CliTests
         "--health-probe-bind-address" })]
     [InlineData("hub", new[] { "--karmada-kubeconfig", "--karmada-context", "--kubeconfig", "--context", "--bind-address", "--secure-port", "--tls-cert-file", "--tls-private-key-file", "--ca-bundle-file", "--kube-api-qps", "--leader-elect", "--metrics-bind-address", "--health-probe-bind-address" })]
     [InlineData("agent unregister", new[] { "--cluster-name", "--karmada-kubeconfig", "--karmada-context", "--timeout" })]
+    [InlineData("join", new[] { "--token", "--discovery-token-ca-cert-hash", "--discovery-token-unsafe-skip-ca-verification", "--cluster-name", "--kubeconfig", "--namespace", "--discovery-timeout", "--cert-expiration-seconds" })]
+    [InlineData("token create", new[] { "--kubeconfig", "--ttl", "--groups", "--usages", "--description", "--print-join-command" })]
     public async Task Help_lists_every_flag(string role, string[] flags)
     {
         var result = await KagentProcess.RunAsync([.. role.Split(' '), "--help"]);
@@ -113,6 +115,25 @@ public sealed class CliTests
         var result = await KagentProcess.RunAsync(["hub", .. arguments]);
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith(expected, result.StandardError.Trim());
+    }
+
+    private const string Pin = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+    [Theory]
+    [InlineData(new[] { "join", "cp:6443", "--token", "abcdef.0123456789abcdef", "--discovery-token-ca-cert-hash", Pin }, "kagent: --cluster-name: is required")]
+    [InlineData(new[] { "join", "cp:6443", "--token", "abc.def", "--discovery-token-ca-cert-hash", Pin, "--cluster-name", "m1" }, "kagent: --token: is not a bootstrap token")]
+    [InlineData(new[] { "join", "cp:6443", "--token", "abcdef.0123456789abcdef", "--cluster-name", "m1" }, "kagent: --discovery-token-ca-cert-hash: is required")]
+    [InlineData(new[] { "join", "cp:6443", "--token", "abcdef.0123456789abcdef", "--discovery-token-ca-cert-hash", "md5:00", "--cluster-name", "m1" }, "kagent: --discovery-token-ca-cert-hash: 'md5:00' is not a pin")]
+    [InlineData(new[] { "join", "cp:6443", "--token", "abcdef.0123456789abcdef", "--discovery-token-ca-cert-hash", Pin, "--cluster-name", "M_1" }, "kagent: --cluster-name: ")]
+    [InlineData(new[] { "join", "cp:6443", "--token", "abcdef.0123456789abcdef", "--discovery-token-ca-cert-hash", Pin, "--cluster-name", "m1", "--kubeconfig", "/nope" }, "kagent: --kubeconfig: /nope: no such file")]
+    [InlineData(new[] { "token", "create", "--groups", "admins" }, "kagent: --groups: 'admins' is not a bootstrap group")]
+    [InlineData(new[] { "token", "create", "--usages", "signing,everything" }, "kagent: --usages: 'everything' is not a usage")]
+    public async Task Bad_join_and_token_input_is_one_clear_line_and_exit_code_2(string[] arguments, string expected)
+    {
+        var result = await KagentProcess.RunAsync(arguments);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith(expected, result.StandardError.Trim());
+        Assert.Single(result.StandardError.Trim().Split('\n'));
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class ManifestTests(FleetFixture fleet)
     [InlineData("config/samples/automation", "karmada")]
     [InlineData("config/crd/karmada", "member1")]
     [InlineData("config/agent", "member1")]
+    [InlineData("config/agent-kubeconfig", "member1")]
     public async Task Kustomization_passes_server_side_dry_run(string kustomization, string cluster)
     {
         var target = cluster == "karmada" ? (TestCluster)fleet.ControlPlane : fleet.Fleet.Member(cluster);

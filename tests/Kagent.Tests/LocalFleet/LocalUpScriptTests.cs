@@ -84,8 +84,9 @@ public sealed class LocalUpScriptTests
             Assert.Null(await new Kagent.Operator.Client.EntityClient<Kagent.Api.Karmada.Cluster>(karmada).GetAsync("member3"));
 
             var pids = File.ReadAllLines(Path.Combine(dir, "pids")).Select(l => int.Parse(l.Split(' ')[0])).ToList();
-            // etcd and kube-apiserver for the control plane, the host cluster and three members; the hub; three agents.
-            Assert.Equal(14, pids.Count);
+            // etcd and kube-apiserver for the control plane, the host cluster and three members; the control plane's
+            // kube-controller-manager; the hub; three agents.
+            Assert.Equal(15, pids.Count);
 
             var down = await RunScriptAsync(Path.Combine(root, "hack/local-down.sh"), environment, TimeSpan.FromMinutes(1));
             Assert.Equal(0, down.ExitCode);

@@ -7,6 +7,7 @@ using Kagent.Onboarding;
 using Kagent.Operator.Client;
 using Kagent.Testing;
 using Kagent.Testing.Fixtures;
+using Kagent.Testing.Pki;
 using Kagent.Testing.Servers;
 using Xunit;
 using Xunit.Abstractions;
@@ -15,7 +16,7 @@ namespace Kagent.Tests.Onboarding;
 
 /// <summary>
 /// The hub's RBAC is the minimum it needs, rule by rule. The hub runs as the ServiceAccount config/rbac binds,
-/// through a whole lifecycle (approval, a changed registration, tampered agent roles, heartbeats lost and back,
+/// through a whole lifecycle (approval, a certificate request approved, a changed registration, tampered agent roles, heartbeats lost and back,
 /// readiness Events repeated, clusterhealths and a probe, deregistration), while kube-apiserver audits every
 /// request it makes. Then every permission config/rbac gives the hub must be one it used, or one it grants to an
 /// agent (RBAC lets it grant only what it holds); every built-in role bound to it must have been used; and nothing
@@ -78,6 +79,15 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         await _fleet.WaitForPhaseAsync(Name, OnboardingConstants.PhaseRegistered, Timeout);
         await WaitReadyAsync("True", agent);
         var granted = await GrantsAsync();
+
+        // The agent asks to renew its certificate: the hub approves its own request.
+        using (var agentClient = _fleet.ControlPlane.ClientFor(OnboardingConstants.AgentUserFor(Name), OnboardingConstants.AgentGroup))
+        {
+            await agentClient.CertificatesV1.CreateCertificateSigningRequestAsync(CertificateRequests.Build("rbac1-renewal", new CsrShape(OnboardingConstants.AgentUserFor(Name))));
+        }
+
+        await Eventually.TrueAsync(async () => CertificateRequests.IsApproved(await Admin.CertificatesV1.ReadCertificateSigningRequestAsync("rbac1-renewal")),
+            Timeout, () => "the agent's renewal request approved by the hub\n" + _fleet.HubLogTail());
 
         // Someone widens the agent's roles and binds them to another user: the next reconcile puts all back.
         var rbac = Admin.RbacAuthorizationV1;

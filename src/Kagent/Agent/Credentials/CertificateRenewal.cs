@@ -5,6 +5,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Kagent.Api.V1Beta1;
 using Kagent.Configuration;
 using Kagent.Hosting;
 using Kagent.Kube;
@@ -29,7 +30,6 @@ public sealed class CertificateRenewal(
     TimeProvider time,
     ILogger<CertificateRenewal> logger) : IControllerRunner
 {
-    public const string Signer = "kubernetes.io/kube-apiserver-client";
     private readonly ClusterConnection _karmada = connections.Single(c => c.Name == ClusterNames.Karmada);
     private Pending? _pending;
 
@@ -74,7 +74,7 @@ public sealed class CertificateRenewal(
             Spec = new V1CertificateSigningRequestSpec
             {
                 Request = Encoding.UTF8.GetBytes(request),
-                SignerName = Signer,
+                SignerName = OnboardingConstants.ClientSigner,
                 Usages = current.GetRSAPublicKey() is null ? ["digital signature", "client auth"] : ["digital signature", "key encipherment", "client auth"],
                 ExpirationSeconds = (int)Math.Max(600, (current.NotAfter - current.NotBefore).TotalSeconds),
             },
