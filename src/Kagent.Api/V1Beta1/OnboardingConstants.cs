@@ -13,6 +13,9 @@ public static class OnboardingConstants
     public const string ConditionPolicyCompliant = "PolicyCompliant";
     public const string ConditionRegistered = "Registered";
 
+    /// <summary>True once the agent's control-plane client certificate has expired (the agent can no longer reach the control plane).</summary>
+    public const string ConditionDegraded = "Degraded";
+
     public const string ReasonApproved = "Approved";
     public const string ReasonAutoAccepted = "AutoAccepted";
     public const string ReasonAwaitingApproval = "AwaitingApproval";
@@ -23,6 +26,12 @@ public static class OnboardingConstants
     public const string ReasonClusterNameTaken = "ClusterNameTaken";
     public const string ReasonNotAccepted = "NotAccepted";
     public const string ReasonDeregistering = "Deregistering";
+    public const string ReasonCertificateValid = "ClientCertificateValid";
+    public const string ReasonCertificateExpiresSoon = "ClientCertificateExpiresSoon";
+    public const string ReasonCertificateExpired = "ClientCertificateExpired";
+
+    /// <summary>On a ClusterRegistration: when its agent's control-plane client certificate ends (RFC 3339), written by the agent.</summary>
+    public const string ClientCertificateExpiryAnnotation = "kagent.io/client-certificate-expiry";
 
     /// <summary>Runs before a ClusterRegistration goes: removes its Karmada Cluster and heartbeat Lease.</summary>
     public const string DeregisterFinalizer = "kagent.io/deregister";

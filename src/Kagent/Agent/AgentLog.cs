@@ -101,4 +101,7 @@ internal static partial class AgentLog
 
     [LoggerMessage(2084, LogLevel.Warning, "Could not renew the control-plane client certificate: {Error}; retrying at the next check")]
     public static partial void CertificateNotRenewed(this ILogger logger, Exception exception, string error);
+
+    [LoggerMessage(2085, LogLevel.Warning, "Could not write the client certificate's expiry on ClusterRegistration {Cluster}: {Error}; retrying")]
+    public static partial void CertificateExpiryNotReported(this ILogger logger, string cluster, string error);
 }

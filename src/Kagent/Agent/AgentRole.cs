@@ -38,6 +38,7 @@ public static class AgentRole
             }
 
             if (options.CertRotation.Enabled) leaderServices.AddLeaderService<Credentials.CertificateRenewal>();
+            leaderServices.AddLeaderService<Credentials.CertificateExpiryReporter>();
 
             if (options.EventExport.Enabled)
             {

@@ -74,18 +74,27 @@ internal sealed class AgentCommand
         var kubeconfig = Flag.Of("--karmada-kubeconfig", "", "Path to the kubeconfig of the Karmada control plane (required).");
         var context = Flag.Of("--karmada-context", "", "Context in --karmada-kubeconfig; empty means its current context.");
         var timeout = Flag.Of("--timeout", "2m", "How long to wait for the hub to deregister the cluster.");
-        var command = new Command("unregister", "Delete this cluster's ClusterRegistration and wait until its Karmada Cluster and heartbeat Lease are removed.")
+        var deleteSecret = Flag.Of("--delete-kubeconfig-secret", false, "Also delete, in the member, the Secret kagent join wrote the agent's control-plane kubeconfig to (needs --kubeconfig).");
+        var memberKubeconfig = Flag.Of("--kubeconfig", "", "Path to the member's kubeconfig, for --delete-kubeconfig-secret; empty means $KUBECONFIG, else in-cluster configuration.");
+        var memberContext = Flag.Of("--context", "", "Context in --kubeconfig; empty means its current context.");
+        var ns = Flag.Of("--karmada-kubeconfig-namespace", Defaults.CertRotation.SecretNamespace, "Namespace of that Secret in the member.");
+        var secret = Flag.Of("--karmada-kubeconfig-secret", Defaults.CertRotation.SecretName, "That Secret's name.");
+        var command = new Command("unregister", "Delete this cluster's ClusterRegistration and wait until the hub has removed its Karmada Cluster, heartbeat Lease, the agent's grants and certificate requests; optionally the agent's kubeconfig Secret in the member.")
         {
-            clusterName, kubeconfig, context, timeout,
+            clusterName, kubeconfig, context, timeout, deleteSecret, memberKubeconfig, memberContext, ns, secret,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(
             () => (Name: Flag.Required(clusterName, result),
                    Source: new KubeconfigSource(kubeconfig.Name, Flag.Required(kubeconfig, result), Flag.Optional(context, result)),
-                   Timeout: FlagValues.ParseDuration(timeout.Name, result.GetValue(timeout), allowZero: false)),
+                   Timeout: FlagValues.ParseDuration(timeout.Name, result.GetValue(timeout), allowZero: false),
+                   Secret: result.GetValue(deleteSecret)
+                       ? new Agent.Registration.MemberSecret(new KubeconfigSource(memberKubeconfig.Name, Flag.Optional(memberKubeconfig, result), Flag.Optional(memberContext, result)),
+                           Flag.Required(ns, result), Flag.Required(secret, result))
+                       : null),
             (o, token) =>
             {
                 var karmada = Kube.ClusterClientFactory.Create(Kube.ClusterNames.Karmada, Kube.KubeconfigLoader.Load(o.Source), new ClientLimits(40, 60));
-                return Agent.Registration.Unregistration.RunAsync(karmada.Client, o.Name, o.Timeout, Console.Out, token);
+                return Agent.Registration.Unregistration.RunAsync(karmada.Client, o.Name, o.Timeout, o.Secret, Console.Out, token);
             }, ct));
         return command;
     }

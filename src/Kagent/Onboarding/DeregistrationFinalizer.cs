@@ -13,7 +13,8 @@ namespace Kagent.Onboarding;
 
 /// <summary>
 /// Before a ClusterRegistration goes: deletes its Karmada Cluster and waits until it is gone (and, where Karmada is
-/// removing it, the execution namespace karmada-es-&lt;cluster&gt;), removes the heartbeat Lease, then lets go.
+/// removing it, the execution namespace karmada-es-&lt;cluster&gt;), removes the heartbeat Lease, the agent's roles
+/// and its certificate requests, then lets go.
 /// So no Cluster is left without its registration, and no registration disappears before its Cluster.
 /// </summary>
 public sealed class DeregistrationFinalizer(
@@ -45,9 +46,29 @@ public sealed class DeregistrationFinalizer(
         }
 
         await agentPermissions.DeleteAsync(name, cancellationToken);
+        await DeleteCertificateRequestsAsync(name, cancellationToken);
         logger.Deregistered(name);
         await events.NormalAsync(ObjectReferences.For(registration), "Deregistered", $"Karmada Cluster {name} and its heartbeat Lease were removed", cancellationToken);
         return ReconciliationResult<ClusterRegistration>.Success(registration);
+    }
+
+    /// <summary>
+    /// The cluster's agent certificate requests (joins and renewals, marked karmada.io/system as Karmada marks
+    /// them): nothing of a deregistered cluster is left for an approver to act on.
+    /// </summary>
+    private async Task DeleteCertificateRequestsAsync(string name, CancellationToken cancellationToken)
+    {
+        var requests = await client.CertificatesV1.ListCertificateSigningRequestAsync(labelSelector: "karmada.io/system=true", cancellationToken: cancellationToken);
+        foreach (var csr in requests.Items.Where(c => JoinRequestRules.ClusterOf(c.Spec.Request) == name))
+        {
+            try
+            {
+                await client.CertificatesV1.DeleteCertificateSigningRequestAsync(csr.Metadata.Name, cancellationToken: cancellationToken);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+            }
+        }
     }
 
     private async Task<bool> ExecutionSpaceTerminatingAsync(string name, CancellationToken cancellationToken)

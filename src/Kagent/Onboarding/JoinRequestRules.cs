@@ -35,22 +35,9 @@ public static class JoinRequestRules
 
     public static JoinDecision? Decide(CertificateSigningRequest csr, Func<string, ClusterRegistration?> registrationOf, IReadOnlyCollection<OnboardingPolicy> policies)
     {
-        if (csr.Spec.SignerName != OnboardingConstants.ClientSigner || csr.Spec.Request is not { Length: > 0 }) return null;
-        CertificateRequest request;
-        try
-        {
-            request = CertificateRequest.LoadSigningRequestPem(Encoding.UTF8.GetString(csr.Spec.Request), HashAlgorithmName.SHA256,
-                CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
-        }
-        catch (CryptographicException)
-        {
-            return null;
-        }
-
-        var commonNames = Values(request.SubjectName, Oids.CommonName);
-        var commonName = commonNames.Count == 1 ? commonNames[0] : "";
-        if (!commonName.StartsWith(OnboardingConstants.AgentUserPrefix, StringComparison.Ordinal)) return null;
-        var cluster = commonName[OnboardingConstants.AgentUserPrefix.Length..];
+        if (csr.Spec.SignerName != OnboardingConstants.ClientSigner || Parse(csr.Spec.Request) is not { } request) return null;
+        if (ClusterOf(request) is not { } cluster) return null;
+        var commonName = OnboardingConstants.AgentUserFor(cluster);
         JoinDecision Refuse(string why) => new(JoinVerdict.Refuse, cluster, why);
 
         if (cluster == ReservedClusterName || KubeNames.Dns1123LabelProblem(cluster, KarmadaConstants.MaxClusterNameLength) is not null)
@@ -98,6 +85,31 @@ public static class JoinRequestRules
         return accepted
             ? new JoinDecision(JoinVerdict.Approve, cluster, $"ClusterRegistration {cluster} is accepted and the request is well formed")
             : new JoinDecision(JoinVerdict.Wait, cluster, $"waiting until ClusterRegistration {cluster} is accepted; {RegistrationController.ApprovalHint(cluster)}");
+    }
+
+    /// <summary>The cluster an agent's certificate request is for (its CN system:karmada:agent:&lt;cluster&gt;); null for any other request.</summary>
+    public static string? ClusterOf(byte[]? requestPem) => Parse(requestPem) is { } request ? ClusterOf(request) : null;
+
+    private static string? ClusterOf(CertificateRequest request)
+    {
+        var commonNames = Values(request.SubjectName, Oids.CommonName);
+        return commonNames is [{ } commonName] && commonName.StartsWith(OnboardingConstants.AgentUserPrefix, StringComparison.Ordinal)
+            ? commonName[OnboardingConstants.AgentUserPrefix.Length..]
+            : null;
+    }
+
+    private static CertificateRequest? Parse(byte[]? requestPem)
+    {
+        if (requestPem is not { Length: > 0 }) return null;
+        try
+        {
+            return CertificateRequest.LoadSigningRequestPem(Encoding.UTF8.GetString(requestPem), HashAlgorithmName.SHA256,
+                CertificateRequestLoadOptions.UnsafeLoadCertificateExtensions);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
     }
 
     private static string? KeyProblem(PublicKey key)

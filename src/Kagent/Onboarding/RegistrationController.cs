@@ -13,8 +13,9 @@ namespace Kagent.Onboarding;
 
 /// <summary>
 /// Turns accepted, compliant ClusterRegistrations into Karmada Clusters; keeps the phase and the Accepted,
-/// PolicyCompliant and Registered conditions current, with an Event for each phase transition. A registration that
-/// stops complying after it registered is marked, never torn down.
+/// PolicyCompliant and Registered conditions current, with an Event for each phase transition, and Degraded from its
+/// agent's client certificate (<see cref="CertificateExpiry"/>). A registration that stops complying after it
+/// registered is marked, never torn down.
 /// </summary>
 public sealed class RegistrationController(
     [FromKeyedServices(ClusterNames.Karmada)] KubeClient client,
@@ -88,6 +89,15 @@ public sealed class RegistrationController(
             }
         }
 
+        var certificate = CertificateExpiry.Judge(registration, now);
+        if (certificate is not null)
+        {
+            var before = registration.Status.Conditions?.FirstOrDefault(c => c.Type == C.ConditionDegraded)?.Reason;
+            status.Conditions = Conditions.Set(status.Conditions, C.ConditionDegraded, certificate.Degraded, certificate.Reason, certificate.Message, generation, now);
+            if (before != certificate.Reason && certificate.Reason != C.ReasonCertificateValid)
+                await events.WarningAsync(ObjectReferences.For(registration), certificate.Reason, certificate.Message, cancellationToken);
+        }
+
         status.ObservedGeneration = generation;
         if (status.Phase != registration.Status.Phase)
         {
@@ -99,7 +109,7 @@ public sealed class RegistrationController(
         }
 
         await WriteStatusAsync(registration, status, cancellationToken);
-        return ReconciliationResult<ClusterRegistration>.Success(registration);
+        return ReconciliationResult<ClusterRegistration>.Success(registration, certificate?.RecheckIn);
     }
 
     private async Task WriteStatusAsync(ClusterRegistration registration, ClusterRegistrationStatus status, CancellationToken cancellationToken)

@@ -47,6 +47,7 @@ public static class CertificateRequests
             Metadata = new V1ObjectMeta
             {
                 Name = name,
+                Labels = new Dictionary<string, string> { ["karmada.io/system"] = "true" },
                 Annotations = shape.ClusterId is null ? null : new Dictionary<string, string> { [OnboardingConstants.ClusterIdAnnotation] = shape.ClusterId },
             },
             Spec = new V1CertificateSigningRequestSpec

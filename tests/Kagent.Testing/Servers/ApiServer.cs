@@ -141,6 +141,21 @@ public sealed class ApiServer : IAsyncDisposable
         return CreateClient(user, new Credentials.ClientCertificate(pair.CertificatePem, pair.KeyPem));
     }
 
+    /// <summary>
+    /// Makes kube-apiserver trust client certificates of its own client CA and of <paramref name="extraCaPems"/> (none:
+    /// its own only). kube-apiserver reloads --client-ca-file when it changes; the caller waits for the effect.
+    /// </summary>
+    public void TrustClientCas(params string[] extraCaPems)
+    {
+        var next = FilePath("client-ca.crt.next");
+        File.WriteAllText(next, string.Concat(extraCaPems.Prepend(ClientCa.CertificatePem).Select(p => p.TrimEnd() + "\n")));
+        File.Move(next, FilePath("client-ca.crt"), overwrite: true);
+    }
+
+    /// <summary>A client that presents <paramref name="certificate"/>, issued by whichever CA.</summary>
+    public KubeClient ClientWithCertificate(PemPair certificate) =>
+        CreateClient("certificate", new Credentials.ClientCertificate(certificate.CertificatePem, certificate.KeyPem));
+
     /// <summary>A client that authenticates with a bearer token (a bootstrap token, say).</summary>
     public KubeClient ClientWithToken(string token) => CreateClient("token", new Credentials.Token(token));
 
@@ -198,12 +213,14 @@ public sealed class ApiServer : IAsyncDisposable
     public ServerProcess StartControllerManager(IReadOnlyList<string> controllers, string signingDuration = "8760h")
     {
         File.WriteAllText(FilePath("controller-manager.kubeconfig"), AdminKubeconfig());
+        // The signer's own copy: client-ca.crt is the trust bundle, which a test may widen (TrustClientCas).
+        ClientCa.Pem.WriteTo(FilePath("signer-ca.crt"), FilePath("signer-ca.key"));
         return ServerProcess.Start($"{Name}-kube-controller-manager", _binaries.KubeControllerManager,
         [
             "--kubeconfig", FilePath("controller-manager.kubeconfig"),
             "--controllers", string.Join(',', controllers),
-            "--cluster-signing-cert-file", FilePath("client-ca.crt"),
-            "--cluster-signing-key-file", FilePath("client-ca.key"),
+            "--cluster-signing-cert-file", FilePath("signer-ca.crt"),
+            "--cluster-signing-key-file", FilePath("signer-ca.key"),
             "--cluster-signing-duration", signingDuration,
             "--leader-elect=false", "--port", "0", "--secure-port", "0",
         ], LogPath("kube-controller-manager.log"), _options.Detached);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -6,6 +7,7 @@ using k8s.Models;
 using Kagent.Api.V1Beta1;
 using Kagent.Operator.Client;
 using Kagent.Testing;
+using Kagent.Testing.Pki;
 using Kagent.Testing.Servers;
 using Xunit;
 
@@ -97,19 +99,28 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         Assert.InRange(remaining!.Value, (presented.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalSeconds - 120, (presented.NotAfter.ToUniversalTime() - DateTime.UtcNow).TotalSeconds + 5);
     }
 
+    /// <summary>
+    /// Two renewals, then the serving side proves the connections use the new certificate: the first one comes from
+    /// a CA kube-apiserver trusts only until then, and once it stops trusting it the agent's heartbeats go on.
+    /// </summary>
     [Fact]
-    public async Task The_agent_renews_its_certificate_by_csr_twice_and_its_heartbeat_goes_on()
+    public async Task The_agent_renews_its_certificate_by_csr_twice_and_its_connections_use_the_new_one()
     {
         // Certificates of 10 minutes (kube-controller-manager backdates each by 5), renewed once less than 99.5 %
         // is left: each new one is due at the next check, so the agent renews every few seconds.
-        using var signer = _fleet.ControlPlane.Server.StartCertificateSigner("10m");
-        using var key = RSA.Create(3072);
-        var first = await SignedAsync($"{Name}-join", key);
+        var server = _fleet.ControlPlane.Server;
+        using var signer = server.StartCertificateSigner("10m");
+        var retiredCa = CertificateAuthority.Create($"{Name}-retired-ca");
+        server.TrustClientCas(retiredCa.CertificatePem);
+        var first = retiredCa.IssueClient(KarmadaUser, [OnboardingConstants.AgentGroup], TimeSpan.FromMinutes(10));
+        using var probe = server.ClientWithCertificate(retiredCa.IssueClient("probe", []));
+        await Eventually.TrueAsync(async () => await StatusOfAsync(probe) == HttpStatusCode.Forbidden, Timeout, "kube-apiserver trusting the retired CA");
         var path = Path.Combine(_fleet.Fleet.Root, "registered.kubeconfig");
-        File.WriteAllText(path, Kubeconfig.Render("karmada-apiserver", _fleet.ControlPlane.Server.Url, _fleet.ControlPlane.Server.ServingCa.CertificatePem, Name,
-            new Credentials.ClientCertificate(first, key.ExportRSAPrivateKeyPem())));
+        File.WriteAllText(path, Kubeconfig.Render("karmada-apiserver", server.Url, server.ServingCa.CertificatePem, Name,
+            new Credentials.ClientCertificate(first.CertificatePem, first.KeyPem)));
 
-        // Karmada's agentcsrapproving approves an agent's own renewal: requested by the certificate's own subject.
+        // Karmada's agentcsrapproving approves an agent's own renewal: requested by the certificate's own subject
+        // (so does the hub, whichever comes first).
         using var stop = new CancellationTokenSource();
         var approver = ApproveOwnRenewalsAsync(stop.Token);
         var agent = _agent = _fleet.StartAgentWithKubeconfig(Name, Name, path, "--cluster-api-endpoint", _fleet.Fleet.Member(Name).Server.Url,
@@ -127,17 +138,76 @@ public sealed class CredentialRotationTests : IAsyncLifetime
         await stop.CancelAsync();
         await approver;
 
-        // The kubeconfig now holds one of the renewed certificates, with its new key, and the agent still heartbeats on it.
+        // The kubeconfig now holds one of the renewed certificates, with its new key.
         var stored = KubeconfigFile.Load(path);
         using var presented = X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(Convert.FromBase64String(stored.ClientCertificateData!)),
             Encoding.UTF8.GetString(Convert.FromBase64String(stored.ClientCertificateKeyData!)));
         Assert.Contains(renewals.Concat(await RenewalsAsync()), c => Encoding.UTF8.GetString(c.Status.Certificate).Contains(
             Convert.ToBase64String(presented.RawData)[..64], StringComparison.Ordinal));
-        Assert.NotEqual(first, Encoding.UTF8.GetString(Convert.FromBase64String(stored.ClientCertificateData!)));
+
+        // kube-apiserver no longer accepts the first certificate: heartbeats that go on are made with a renewed one.
+        server.TrustClientCas();
+        await Eventually.TrueAsync(async () => await StatusOfAsync(probe) == HttpStatusCode.Unauthorized, Timeout, "kube-apiserver no longer trusting the retired CA");
         var before = Requests().Count(r => r.User == KarmadaUser && r.Verb == "update" && r.Resource == "leases");
         await Eventually.TrueAsync(() => Task.FromResult(Requests().Count(r => r.User == KarmadaUser && r.Verb == "update" && r.Resource == "leases") >= before + 5),
-            Timeout, () => "heartbeats after the renewals\n" + agent.LogTail());
+            Timeout, () => "heartbeats on the renewed certificate\n" + agent.LogTail());
         Assert.Equal(0, await _fleet.AgentMetricAsync(agent, "kagent_heartbeat_renew_failures_total", ("member_cluster", Name)));
+    }
+
+    /// <summary>
+    /// A certificate that is not renewed: while it works the agent writes its end on the registration and the hub
+    /// warns (an Event, Degraded False with reason ClientCertificateExpiresSoon); once it has ended, the hub marks
+    /// the registration Degraded and says so, and the agent keeps running and reports the expiry on /metrics.
+    /// </summary>
+    [Fact]
+    public async Task An_expiring_certificate_is_announced_and_an_expired_one_marks_the_registration_degraded()
+    {
+        const string Cluster = "rot2";
+        var server = _fleet.ControlPlane.Server;
+        var certificate = server.ClientCa.IssueClient(OnboardingConstants.AgentUserFor(Cluster), [OnboardingConstants.AgentGroup], TimeSpan.FromSeconds(85), DateTimeOffset.UtcNow.AddSeconds(-10));
+        using var parsed = X509Certificate2.CreateFromPem(certificate.CertificatePem);
+        var path = Path.Combine(_fleet.Fleet.Root, "short-lived.kubeconfig");
+        File.WriteAllText(path, Kubeconfig.Render("karmada-apiserver", server.Url, server.ServingCa.CertificatePem, Cluster,
+            new Credentials.ClientCertificate(certificate.CertificatePem, certificate.KeyPem)));
+        var agent = _agent = _fleet.StartAgentWithKubeconfig(Cluster, Name, path, "--cluster-api-endpoint", _fleet.Fleet.Member(Name).Server.Url,
+            "--controllers", "*,-certRotation");
+        await Eventually.TrueAsync(async () => (await _fleet.Registrations.GetAsync(Cluster))?.Status.Phase == OnboardingConstants.PhasePending,
+            Timeout, () => "the agent's registration Pending\n" + agent.LogTail());
+        await _fleet.Registrations.MergePatchAsync(Cluster, new { spec = new { accepted = true } });
+
+        var expiry = parsed.NotAfter.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var warned = await Eventually.MatchAsync(() => _fleet.Registrations.GetAsync(Cluster),
+            r => r!.Metadata.Annotations?.TryGetValue(OnboardingConstants.ClientCertificateExpiryAnnotation, out var written) == true && written == expiry && Degraded(r) is { Status: "False", Reason: OnboardingConstants.ReasonCertificateExpiresSoon },
+            Timeout, () => "the expiry written by the agent and the hub's warning\n" + agent.LogTail());
+        Assert.Contains(expiry, Degraded(warned!)!.Message);
+        await EventAsync(Cluster, OnboardingConstants.ReasonCertificateExpiresSoon);
+
+        var degraded = await Eventually.MatchAsync(() => _fleet.Registrations.GetAsync(Cluster), r => Degraded(r!) is { Status: "True" },
+            TimeSpan.FromSeconds(120), () => "the registration Degraded once the certificate ended\n" + _fleet.HubLogTail());
+        Assert.Equal(OnboardingConstants.ReasonCertificateExpired, Degraded(degraded!)!.Reason);
+        await EventAsync(Cluster, OnboardingConstants.ReasonCertificateExpired);
+        await Eventually.MatchAsync(() => _fleet.AgentMetricAsync(agent, "kagent_client_certificate_expiration_seconds", ("cluster", "karmada")),
+            v => v < 0, Timeout, "the agent reporting its certificate expired on /metrics");
+        Assert.False(agent.HasExited);
+
+        static V1Condition? Degraded(ClusterRegistration r) => r.Status.Conditions?.FirstOrDefault(c => c.Type == OnboardingConstants.ConditionDegraded);
+        async Task EventAsync(string name, string reason) =>
+            await Eventually.TrueAsync(async () => (await _fleet.ControlPlane.Admin.CoreV1.ListNamespacedEventAsync("default", fieldSelector: $"involvedObject.name={name}")).Items
+                .Any(e => e.Reason == reason && e.Type == "Warning"), Timeout, $"a {reason} Event on ClusterRegistration {name}");
+    }
+
+    /// <summary>401 for a certificate kube-apiserver does not trust; 403 (listing namespaces) for one it does.</summary>
+    private static async Task<HttpStatusCode> StatusOfAsync(KubeClient client)
+    {
+        try
+        {
+            await client.CoreV1.ListNamespaceAsync();
+            return HttpStatusCode.OK;
+        }
+        catch (k8s.Autorest.HttpOperationException e)
+        {
+            return e.Response.StatusCode;
+        }
     }
 
     /// <summary>
@@ -163,7 +233,14 @@ public sealed class CredentialRotationTests : IAsyncLifetime
                 }, cancellationToken: CancellationToken.None);
                 Assert.True(review.Status.Allowed, $"{csr.Spec.Username} may not create certificatesigningrequests/selfclusteragent: {review.Status.Reason}");
                 csr.Status = new V1CertificateSigningRequestStatus { Conditions = [Approval()] };
-                await csrs.ReplaceCertificateSigningRequestApprovalAsync(csr, csr.Metadata.Name, cancellationToken: CancellationToken.None);
+                try
+                {
+                    await csrs.ReplaceCertificateSigningRequestApprovalAsync(csr, csr.Metadata.Name, cancellationToken: CancellationToken.None);
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    // The hub approved it first.
+                }
             }
 
             try

@@ -17,7 +17,7 @@ namespace Kagent.Tests.Onboarding;
 /// <summary>
 /// The hub's RBAC is the minimum it needs, rule by rule. The hub runs as the ServiceAccount config/rbac binds,
 /// through a whole lifecycle (approval, a certificate request approved, a changed registration, tampered agent roles, heartbeats lost and back,
-/// readiness Events repeated, clusterhealths and a probe, deregistration), while kube-apiserver audits every
+/// readiness Events repeated, clusterhealths and a probe, deregistration with its certificate requests), while kube-apiserver audits every
 /// request it makes. Then every permission config/rbac gives the hub must be one it used, or one it grants to an
 /// agent (RBAC lets it grant only what it holds); every built-in role bound to it must have been used; and nothing
 /// it asked for was denied. Each kind it reads is listed once (one shared cache; admission never lists).
@@ -135,6 +135,7 @@ public sealed class HubRbacTests(ITestOutputHelper output) : IAsyncLifetime
         agent.Dispose();
         await _fleet.Registrations.DeleteAsync(Name);
         await Eventually.TrueAsync(async () => await _fleet.Registrations.GetAsync(Name) is null, Timeout, () => "registration gone\n" + _fleet.HubLogTail());
+        Assert.DoesNotContain((await Admin.CertificatesV1.ListCertificateSigningRequestAsync()).Items, c => c.Metadata.Name == "rbac1-renewal");
         return granted;
     }
 

@@ -56,7 +56,7 @@ public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
     private string Pin => CaPin.For(X509Certificate2.CreateFromPem(Fleet.ControlPlane.Server.ServingCa.CertificatePem));
 
     [Fact]
-    public async Task A_member_joins_with_a_token_in_Karmadas_format_and_its_agent_runs_on_the_certificate()
+    public async Task A_member_joins_with_a_token_in_Karmadas_format_its_agent_runs_on_the_certificate_and_leaves_cleanly()
     {
         const string Name = "join1";
         await EnsureClusterInfoAsync();
@@ -93,6 +93,15 @@ public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
             var ready = await Fleet.KubectlAsync("get", "clusterhealth", Name, "-o", "jsonpath={.status.ready}");
             return ready.ExitCode == 0 && ready.StandardOutput.Trim() == "True";
         }, Timeout, () => "the joined agent's cluster Ready\n" + agent.LogTail());
+
+        // Leaving with the agent's own kubeconfig: the hub removes the cluster and its certificate requests; the
+        // member's kubeconfig Secret goes on request.
+        var unregister = await KagentProcess.RunAsync(["agent", "unregister", "--cluster-name", Name, "--karmada-kubeconfig", path,
+            "--delete-kubeconfig-secret", "--kubeconfig", Fleet.Fleet.Member(Name).AdminKubeconfigPath, "--timeout", "60s"]);
+        Assert.True(unregister.ExitCode == 0, unregister.Output);
+        Assert.Null(await Fleet.Registrations.GetAsync(Name));
+        Assert.DoesNotContain((await Admin.CertificatesV1.ListCertificateSigningRequestAsync()).Items, c => c.Metadata.Name == csr.Metadata.Name);
+        Assert.Null(await MemberKubeconfigAsync(Name));
     }
 
     [Fact]
