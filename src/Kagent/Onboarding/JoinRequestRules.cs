@@ -23,7 +23,7 @@ public sealed record JoinDecision(JoinVerdict Verdict, string Cluster, string Me
 /// exactly as Karmada's approver requires them, no alternative names, an RSA key of 2048 bits or more or an ECDSA
 /// P-256/P-384 key, a lifetime of at most a year), filed by a bootstrap token that asked for the cluster's
 /// ClusterRegistration (with the same cluster id) or by that cluster's own agent, and once the registration is
-/// accepted (by an approver or an auto-accepting OnboardingPolicy). A request that can never pass is refused (left
+/// registered (a token's request) or accepted (the agent's own). A request that can never pass is refused (left
 /// pending for a person, with the reason); one whose registration awaits acceptance waits.
 /// </summary>
 public static class JoinRequestRules
@@ -59,7 +59,8 @@ public static class JoinRequestRules
 
         var requester = csr.Spec.Username ?? "";
         var registration = registrationOf(cluster);
-        if (requester.StartsWith(BootstrapToken.UserPrefix, StringComparison.Ordinal) && csr.Spec.Groups?.Contains(BootstrapToken.Group) == true)
+        var bootstrap = requester.StartsWith(BootstrapToken.UserPrefix, StringComparison.Ordinal) && csr.Spec.Groups?.Contains(BootstrapToken.Group) == true;
+        if (bootstrap)
         {
             if (registration is null) return Refuse($"no ClusterRegistration {cluster} exists; kagent join asks for it before the certificate");
             var askedBy = registration.Metadata.Annotations?.TryGetValue(OnboardingConstants.RequestedByAnnotation, out var by) == true ? by : null;
@@ -81,10 +82,15 @@ public static class JoinRequestRules
         if (registration.Metadata.DeletionTimestamp is not null) return Refuse($"ClusterRegistration {cluster} is being deleted");
         var violations = PolicyRules.Violations(registration, policies);
         if (violations.Count > 0) return Refuse($"ClusterRegistration {cluster} breaks onboarding policy: {string.Join("; ", violations)}");
-        var accepted = registration.Spec.Accepted == true || PolicyRules.AutoAccepts(policies, violations) || registration.Status.Phase == OnboardingConstants.PhaseRegistered;
-        return accepted
-            ? new JoinDecision(JoinVerdict.Approve, cluster, $"ClusterRegistration {cluster} is accepted and the request is well formed")
-            : new JoinDecision(JoinVerdict.Wait, cluster, $"waiting until ClusterRegistration {cluster} is accepted; {RegistrationController.ApprovalHint(cluster)}");
+        if (registration.Status.Phase == OnboardingConstants.PhaseDenied) return Refuse($"ClusterRegistration {cluster} is Denied (kubectl describe clusterregistration {cluster})");
+
+        // A token's request waits until the hub has registered the cluster: accepted, and its Karmada Cluster, if one
+        // existed before, found to be this cluster (same id) rather than another that holds the name.
+        var registered = registration.Status.Phase == OnboardingConstants.PhaseRegistered;
+        var accepted = registration.Spec.Accepted == true || PolicyRules.AutoAccepts(policies, violations);
+        return registered || (!bootstrap && accepted)
+            ? new JoinDecision(JoinVerdict.Approve, cluster, $"ClusterRegistration {cluster} is {(registered ? "registered" : "accepted")} and the request is well formed")
+            : new JoinDecision(JoinVerdict.Wait, cluster, $"waiting until ClusterRegistration {cluster} is accepted and registered; {RegistrationController.ApprovalHint(cluster)}");
     }
 
     /// <summary>The cluster an agent's certificate request is for (its CN system:karmada:agent:&lt;cluster&gt;); null for any other request.</summary>

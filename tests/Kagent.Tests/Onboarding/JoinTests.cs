@@ -40,7 +40,7 @@ public sealed class JoinFixture : IAsyncLifetime
 /// <summary>
 /// kagent token create and kagent join on real API servers: a member joins with a token made by hand in Karmada's
 /// format and its agent runs on the certificate it obtained; wrong CA hash, expired token, missing namespace, a
-/// taken name and a denied request each fail with one line and exit code 2, nothing written to the member; a join
+/// taken name, a request never approved and a denied one each fail with one line and exit code 2, nothing written to the member; a join
 /// again after a failure succeeds. And the hub's approval: each malformed or foreign request stays unapproved.
 /// </summary>
 public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
@@ -126,10 +126,16 @@ public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
         await ExpectFailureAsync(RunJoinAsync("taken", token, Pin), "cluster name taken is taken");
         Assert.Null((await Fleet.Registrations.GetAsync("taken"))!.Metadata.Annotations);
 
+        // Never approved (its registration waits for an approver): the join gives up with a hint, writing nothing.
+        await ExpectFailureAsync(RunJoinAsync(Name, token, Pin, "--approval-timeout", "5s"), "was not signed within 5s; nothing was written to the member");
+        Assert.Null(await MemberKubeconfigAsync(Name));
+
         // Denied by a person: the join says so, and writes nothing to the member.
         var tokenId = token.Split('.')[0];
+        var earlier = (await Admin.CertificatesV1.ListCertificateSigningRequestAsync()).Items.Select(c => c.Metadata.Name).ToHashSet();
         var denied = RunJoinAsync(Name, token, Pin);
-        var csr = await Eventually.MatchAsync(async () => (await Admin.CertificatesV1.ListCertificateSigningRequestAsync()).Items.FirstOrDefault(c => c.Spec.Username == $"system:bootstrap:{tokenId}"),
+        var csr = await Eventually.MatchAsync(async () => (await Admin.CertificatesV1.ListCertificateSigningRequestAsync()).Items
+                .FirstOrDefault(c => c.Spec.Username == $"system:bootstrap:{tokenId}" && !earlier.Contains(c.Metadata.Name)),
             c => c is not null, Timeout, "the join's certificate request");
         csr!.Status ??= new V1CertificateSigningRequestStatus();
         csr.Status.Conditions = [new V1CertificateSigningRequestCondition { Type = "Denied", Status = "True", Reason = "NotThisOne", Message = "denied in a test" }];
@@ -149,7 +155,8 @@ public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
     /// <summary>
     /// Each request a token or an identity should not get stays unapproved: another token asking for a registered
     /// cluster's identity, a wrong group, alternative names, server usages, a weak key, karmadactl's administrator
-    /// identity, a wrong cluster id, another cluster's agent, a user who is neither, another signer. A good request
+    /// identity, a wrong cluster id, another cluster's agent, a user who is neither, a name another Karmada Cluster
+    /// holds, another signer. A good request
     /// filed after them is approved (the hub takes requests in turn), and each judged one carries an Event saying why.
     /// </summary>
     [Fact]
@@ -161,13 +168,27 @@ public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
         var other = await CreateTokenAsync("other1", OnboardingConstants.BootstrapGroup, DateTime.UtcNow.AddHours(1));
         using var ownerClient = Fleet.ControlPlane.Server.ClientWithToken(owner);
         using var otherClient = Fleet.ControlPlane.Server.ClientWithToken(other);
-        await new EntityClient<ClusterRegistration>(ownerClient).CreateAsync(new ClusterRegistration
+        async Task AskForAsync(string name)
         {
-            Metadata = new V1ObjectMeta { Name = Cluster, Annotations = new Dictionary<string, string> { [OnboardingConstants.RequestedByAnnotation] = "system:bootstrap:owner1" } },
-            Spec = new ClusterRegistrationSpec { ClusterId = "id-good1" },
-        });
-        await Fleet.Registrations.MergePatchAsync(Cluster, new { spec = new { accepted = true } });
+            await new EntityClient<ClusterRegistration>(ownerClient).CreateAsync(new ClusterRegistration
+            {
+                Metadata = new V1ObjectMeta { Name = name, Annotations = new Dictionary<string, string> { [OnboardingConstants.RequestedByAnnotation] = "system:bootstrap:owner1" } },
+                Spec = new ClusterRegistrationSpec { ClusterId = $"id-{name}" },
+            });
+            await Fleet.Registrations.MergePatchAsync(name, new { spec = new { accepted = true } });
+        }
+
+        await AskForAsync(Cluster);
         await Fleet.WaitForPhaseAsync(Cluster, OnboardingConstants.PhaseRegistered, Timeout);
+
+        // A name a Karmada Cluster of another id already holds: accepted, but Denied by the hub, so never approved.
+        await new EntityClient<Kagent.Api.Karmada.Cluster>(Admin).CreateAsync(new Kagent.Api.Karmada.Cluster
+        {
+            Metadata = new V1ObjectMeta { Name = "held1" },
+            Spec = new Kagent.Api.Karmada.ClusterSpec { SyncMode = "Pull", Id = "another-cluster" },
+        });
+        await AskForAsync("held1");
+        await Fleet.WaitForPhaseAsync("held1", OnboardingConstants.PhaseDenied, Timeout);
 
         using var otherAgent = Fleet.ControlPlane.ClientFor(OnboardingConstants.AgentUserFor("other-cluster"), OnboardingConstants.AgentGroup);
         using var someone = Fleet.ControlPlane.ClientFor("someone", "system:masters");
@@ -183,6 +204,7 @@ public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
             ("t-cluster-id", ownerClient, good with { ClusterId = "id-of-another" }, "is not ClusterRegistration good1's"),
             ("t-other-agent", otherAgent, good, "neither a bootstrap token nor good1's own agent"),
             ("t-someone", someone, good, "neither a bootstrap token nor good1's own agent"),
+            ("t-held", ownerClient, new CsrShape(OnboardingConstants.AgentUserFor("held1")) { ClusterId = "id-held1" }, "ClusterRegistration held1 is Denied"),
         };
         foreach (var (name, client, shape, _) in refused) await client.CertificatesV1.CreateCertificateSigningRequestAsync(CertificateRequests.Build(name, shape));
         await Admin.CertificatesV1.CreateCertificateSigningRequestAsync(CertificateRequests.Build("t-signer", good with { Signer = "example.com/other" }));
@@ -204,7 +226,8 @@ public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
         KagentProcess.RunAsync(
         [
             "join", Address, "--token", token, "--discovery-token-ca-cert-hash", pin, "--cluster-name", cluster,
-            "--kubeconfig", Fleet.Fleet.Member(cluster == "taken" ? "join2" : cluster).AdminKubeconfigPath, "--approval-timeout", "60s", .. extra,
+            "--kubeconfig", Fleet.Fleet.Member(cluster == "taken" ? "join2" : cluster).AdminKubeconfigPath,
+            .. (extra.Contains("--approval-timeout") ? extra : ["--approval-timeout", "60s", .. extra]),
         ], TimeSpan.FromSeconds(120));
 
     private static async Task ExpectFailureAsync(Task<ProcessRunner.Result> run, string expected)
