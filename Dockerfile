@@ -10,6 +10,7 @@ COPY src/Kagent.Api/Kagent.Api.csproj src/Kagent.Api/
 COPY src/Kagent.Operator/Kagent.Operator.csproj src/Kagent.Operator/
 RUN hack/publish.sh restore
 COPY src/ src/
+COPY config/agent/ config/agent/
 ARG KAGENT_COMMIT=unknown
 RUN KAGENT_COMMIT=${KAGENT_COMMIT} KAGENT_NO_RESTORE=1 hack/publish.sh publish /out
 

@@ -32,9 +32,10 @@ internal static class JoinCommand
         var region = Flag.Of("--cluster-region", "", "Region of the member, for its ClusterRegistration.");
         var zones = Flag.Of("--cluster-zones", "", "Comma-separated zones of the member, for its ClusterRegistration.");
         var labels = Flag.Of("--cluster-labels", "", "Comma-separated key=value labels, for its ClusterRegistration (OnboardingPolicies may require some).");
+        var print = Flag.Of("--print-agent-manifests", false, "Once joined, print the agent's manifests for this cluster (config/agent with --cluster-name and --cluster-api-endpoint set) on standard output, the progress on standard error: kagent join ... --print-agent-manifests | kubectl apply -f -.");
         var command = new Command("join", "Join a member cluster to the control plane with a bootstrap token: verify the control plane's CA, ask for the cluster's ClusterRegistration, obtain the agent's client certificate (system:karmada:agent:<cluster>) by a CertificateSigningRequest, and write the agent's kubeconfig Secret in the member.")
         {
-            address, token, pins, skipCa, clusterName, kubeconfig, context, ns, secret, discoveryTimeout, approvalTimeout, expiration, endpoint, provider, region, zones, labels,
+            address, token, pins, skipCa, clusterName, kubeconfig, context, ns, secret, discoveryTimeout, approvalTimeout, expiration, endpoint, provider, region, zones, labels, print,
         };
         command.SetAction((result, ct) => Run(() =>
         {
@@ -69,8 +70,9 @@ internal static class JoinCommand
                 Region = Flag.Optional(region, result),
                 Zones = FlagValues.ParseList(zones.Name, result.GetValue(zones)),
                 Labels = FlagValues.ParseLabels(labels.Name, result.GetValue(labels)),
+                PrintAgentManifests = result.GetValue(print),
             };
-        }, (options, token) => new Joiner(Console.Out, TimeProvider.System).RunAsync(options, token), ct));
+        }, (options, token) => new Joiner(options.PrintAgentManifests ? Console.Error : Console.Out, Console.Out, TimeProvider.System).RunAsync(options, token), ct));
         return command;
     }
 

@@ -49,16 +49,19 @@ public sealed record JoinOptions
     public IReadOnlyList<string> Zones { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Once joined, print config/agent for this cluster (on standard output; progress then goes to standard error).</summary>
+    public bool PrintAgentManifests { get; init; }
 }
 
 /// <summary>
 /// `kagent join`: joins a member to the control plane with a bootstrap token. Checks the member first, finds and
 /// verifies the control plane (<see cref="ControlPlaneDiscovery"/>), asks for the cluster's ClusterRegistration as
 /// the token, files a CertificateSigningRequest for the agent's identity system:karmada:agent:&lt;cluster&gt; with a key
-/// made here, waits until it is signed, and only then writes the agent's kubeconfig Secret in the member. A step
-/// that fails leaves nothing the next `kagent join` trips over.
+/// made here, waits until it is signed, and only then writes the agent's kubeconfig Secret in the member (and, on
+/// request, prints the agent's manifests for it). A step that fails leaves nothing the next `kagent join` trips over.
 /// </summary>
-public sealed class Joiner(TextWriter progress, TimeProvider time)
+public sealed class Joiner(TextWriter progress, TextWriter output, TimeProvider time)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -85,8 +88,17 @@ public sealed class Joiner(TextWriter progress, TimeProvider time)
         using var certificate = X509Certificate2.CreateFromPem(certificatePem);
         await progress.WriteLineAsync($"Joined {options.ClusterName}: Secret {options.Namespace}/{options.SecretName} holds the agent's kubeconfig for " +
                                       $"{OnboardingConstants.AgentUserFor(options.ClusterName)} (certificate valid until {certificate.NotAfter.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}).");
-        await progress.WriteLineAsync($"Next: run the agent with --cluster-name={options.ClusterName} (kubectl apply -k config/agent, with that name in deployment.yaml); " +
-                                      "it renews the certificate itself.");
+        if (options.PrintAgentManifests)
+        {
+            await progress.WriteLineAsync($"The agent's manifests for {options.ClusterName} follow on standard output: kubectl apply -f them to the member.");
+            await output.WriteAsync(AgentManifests.Render(options.ClusterName, options.ApiEndpoint));
+        }
+        else
+        {
+            await progress.WriteLineAsync($"Next: run the agent with --cluster-name={options.ClusterName}: kubectl apply -k config/agent with that name in deployment.yaml, " +
+                                          "or kagent join --print-agent-manifests | kubectl apply -f -; it renews the certificate itself.");
+        }
+
         return 0;
     }
 

@@ -62,11 +62,22 @@ public sealed class JoinTests(JoinFixture join) : IClassFixture<JoinFixture>
         await EnsureClusterInfoAsync();
         var token = await CreateTokenAsync("kmdtok", KarmadaGroup, DateTime.UtcNow.AddHours(1));
 
-        var joining = RunJoinAsync(Name, token, Pin, "--cluster-api-endpoint", Fleet.Fleet.Member(Name).Server.Url);
+        var endpoint = Fleet.Fleet.Member(Name).Server.Url;
+        var joining = RunJoinAsync(Name, token, Pin, "--cluster-api-endpoint", endpoint, "--print-agent-manifests");
         await Fleet.WaitForPhaseAsync(Name, OnboardingConstants.PhasePending, Timeout);
         await Fleet.Registrations.MergePatchAsync(Name, new { spec = new { accepted = true } });
         var result = await joining;
         Assert.True(result.ExitCode == 0, result.Output);
+
+        // The agent's manifests, printed for this cluster: config/agent as it is, with its name and endpoint; the member takes them.
+        var manifests = result.StandardOutput;
+        Assert.Contains($"- --cluster-name={Name}\n        - --cluster-api-endpoint={endpoint}\n", manifests);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot.Find(), "config", "agent"), "*.yaml").Where(f => !f.EndsWith("kustomization.yaml") && !f.EndsWith("deployment.yaml")))
+            Assert.Contains((await File.ReadAllTextAsync(file)).TrimEnd(), manifests);
+        var applied = await ProcessRunner.RunAsync(EnvtestBinaries.Default.Kubectl, ["--kubeconfig", Fleet.Fleet.Member(Name).AdminKubeconfigPath, "apply", "--dry-run=server", "-f", "-"],
+            TimeSpan.FromSeconds(60), standardInput: await Config.ManifestTests.ForServerAsync(Fleet.Fleet.Member(Name), manifests));
+        Assert.True(applied.ExitCode == 0, applied.Output);
+        Assert.Contains("deployment.apps/kagent-agent", applied.StandardOutput);
 
         // The member holds the agent's kubeconfig in karmadactl register's layout, for Karmada's agent identity.
         var kubeconfig = await MemberKubeconfigAsync(Name);
