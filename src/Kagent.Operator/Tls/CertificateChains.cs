@@ -16,6 +16,14 @@ public static class CertificateChains
     public static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
     public static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
 
+    /// <summary>The certificates of a PEM bundle (a CA bundle may hold several).</summary>
+    public static IReadOnlyList<X509Certificate2> FromPem(string pem)
+    {
+        var certificates = new X509Certificate2Collection();
+        certificates.ImportFromPem(pem);
+        return [.. certificates];
+    }
+
     /// <summary>A chain policy that trusts only <paramref name="roots"/> and downloads nothing.</summary>
     public static X509ChainPolicy Policy(IEnumerable<X509Certificate2> roots, Oid? usage = null)
     {

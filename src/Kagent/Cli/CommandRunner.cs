@@ -19,4 +19,19 @@ internal static class CommandRunner
             return ExitConfigurationError;
         }
     }
+
+    /// <summary>As <see cref="RunAsync{TOptions}"/>, for commands of steps (token, join): a step that fails is one line too, and exit code 2.</summary>
+    public static Task<int> RunStepsAsync<TOptions>(Func<TOptions> bind, Func<TOptions, CancellationToken, Task<int>> run, CancellationToken cancellationToken) =>
+        RunAsync(bind, async (options, token) =>
+        {
+            try
+            {
+                return await run(options, token);
+            }
+            catch (Join.JoinFailedException e)
+            {
+                await Console.Error.WriteLineAsync($"kagent: {e.Message}");
+                return ExitConfigurationError;
+            }
+        }, cancellationToken);
 }

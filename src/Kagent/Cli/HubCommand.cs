@@ -129,7 +129,7 @@ internal sealed class HubCommand
         IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> certificates;
         try
         {
-            certificates = RequestHeaderSettings.ParsePem(File.ReadAllText(file));
+            certificates = Operator.Tls.CertificateChains.FromPem(File.ReadAllText(file));
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {

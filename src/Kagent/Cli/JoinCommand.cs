@@ -37,7 +37,7 @@ internal static class JoinCommand
         {
             address, token, pins, skipCa, clusterName, kubeconfig, context, ns, secret, discoveryTimeout, approvalTimeout, expiration, endpoint, provider, region, zones, labels, print,
         };
-        command.SetAction((result, ct) => Run(() =>
+        command.SetAction((result, ct) => CommandRunner.RunStepsAsync(() =>
         {
             var name = Flag.Required(clusterName, result);
             if (FlagValues.Dns1123LabelProblem(name, KarmadaConstants.MaxClusterNameLength) is { } nameProblem) throw new ConfigurationException(clusterName.Name, nameProblem);
@@ -75,19 +75,4 @@ internal static class JoinCommand
         }, (options, token) => new Joiner(options.PrintAgentManifests ? Console.Error : Console.Out, Console.Out, TimeProvider.System).RunAsync(options, token), ct));
         return command;
     }
-
-    /// <summary>Like <see cref="CommandRunner.RunAsync{TOptions}"/>; a failed step is one line too, and exit code 2.</summary>
-    internal static Task<int> Run<TOptions>(Func<TOptions> bind, Func<TOptions, CancellationToken, Task<int>> run, CancellationToken cancellationToken) =>
-        CommandRunner.RunAsync(bind, async (options, token) =>
-        {
-            try
-            {
-                return await run(options, token);
-            }
-            catch (JoinFailedException e)
-            {
-                await Console.Error.WriteLineAsync($"kagent: {e.Message}");
-                return CommandRunner.ExitConfigurationError;
-            }
-        }, cancellationToken);
 }

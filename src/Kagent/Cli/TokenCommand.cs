@@ -37,7 +37,7 @@ internal static class TokenCommand
         {
             kubeconfig, context, ttl, groups, usages, description, print,
         };
-        command.SetAction((result, ct) => JoinCommand.Run(() =>
+        command.SetAction((result, ct) => CommandRunner.RunStepsAsync(() =>
         {
             var groupList = FlagValues.ParseList(groups.Name, result.GetValue(groups));
             foreach (var group in groupList)
@@ -60,7 +60,7 @@ internal static class TokenCommand
     {
         var (kubeconfig, context) = KubeconfigFlags();
         var command = new Command("list", "List bootstrap tokens (their ids; the secret half is not shown).") { kubeconfig, context };
-        command.SetAction((result, ct) => JoinCommand.Run(
+        command.SetAction((result, ct) => CommandRunner.RunStepsAsync(
             () => new KubeconfigSource(kubeconfig.Name, Flag.Optional(kubeconfig, result), Flag.Optional(context, result)),
             async (source, token) =>
             {
@@ -75,7 +75,7 @@ internal static class TokenCommand
         var (kubeconfig, context) = KubeconfigFlags();
         var ids = new Argument<string[]>("token") { Description = "Token ids (or whole tokens) to delete.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("delete", "Delete bootstrap tokens; members already joined keep their certificates.") { ids, kubeconfig, context };
-        command.SetAction((result, ct) => JoinCommand.Run(
+        command.SetAction((result, ct) => CommandRunner.RunStepsAsync(
             () => (Source: new KubeconfigSource(kubeconfig.Name, Flag.Optional(kubeconfig, result), Flag.Optional(context, result)), Ids: result.GetValue(ids) ?? []),
             (o, token) => Tokens(o.Source).DeleteAsync(o.Ids, token), ct));
         return command;

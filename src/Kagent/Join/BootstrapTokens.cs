@@ -4,6 +4,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Kagent.Operator.Client;
+using Kagent.Operator.Tls;
 
 namespace Kagent.Join;
 
@@ -41,7 +42,7 @@ public sealed class BootstrapTokens(KubeClient controlPlane, string server, stri
                 return token;
             }
 
-            var pins = string.Join(',', CaPin.Certificates(infoCa).Select(CaPin.For));
+            var pins = string.Join(',', CertificateChains.FromPem(infoCa).Select(CaPin.For));
             var address = server.StartsWith("https://", StringComparison.Ordinal) ? server["https://".Length..] : server;
             await output.WriteLineAsync($"kagent join {address.TrimEnd('/')} --token {token.Value} --discovery-token-ca-cert-hash {pins}");
             await notes.WriteLineAsync($"Run it against each member with --cluster-name <member> (and --kubeconfig <member's kubeconfig>); the token works until {(ttl > TimeSpan.Zero ? $"{time.GetUtcNow().UtcDateTime.Add(ttl):yyyy-MM-ddTHH:mm:ssZ}" : "deleted")}.");

@@ -30,12 +30,4 @@ public static class CaPin
             return false;
         }
     }
-
-    /// <summary>The certificates of a PEM bundle (a CA bundle may hold several).</summary>
-    public static IReadOnlyList<X509Certificate2> Certificates(string pem)
-    {
-        var collection = new X509Certificate2Collection();
-        collection.ImportFromPem(pem);
-        return [.. collection];
-    }
 }

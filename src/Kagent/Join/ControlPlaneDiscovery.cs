@@ -32,7 +32,7 @@ public sealed class ControlPlaneDiscovery(TextWriter progress, TimeProvider time
 
         var caPem = ClusterInfo.CaOf(kubeconfig)
                     ?? throw new JoinFailedException($"{ClusterInfo.Namespace}/{ClusterInfo.Name} must hold a kubeconfig with exactly one cluster and its certificate-authority-data");
-        var certificates = CaPin.Certificates(caPem);
+        var certificates = CertificateChains.FromPem(caPem);
         var caPins = certificates.Select(CaPin.For).ToList();
         string pin;
         if (pins.Count == 0)

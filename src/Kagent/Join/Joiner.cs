@@ -11,6 +11,7 @@ using Kagent.Api.V1Beta1;
 using Kagent.Configuration;
 using Kagent.Kube;
 using Kagent.Operator.Client;
+using Kagent.Operator.Tls;
 
 namespace Kagent.Join;
 
@@ -75,7 +76,7 @@ public sealed class Joiner(TextWriter progress, TextWriter output, TimeProvider 
         {
             Host = controlPlane.Server,
             AccessToken = options.Token.Value,
-            SslCaCerts = [.. CaPin.Certificates(controlPlane.CaPem)],
+            SslCaCerts = [.. CertificateChains.FromPem(controlPlane.CaPem)],
         });
         await RequestRegistrationAsync(bootstrap, options, clusterId, version, cancellationToken);
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
+using Kagent.Operator.Tls;
+
 namespace Kagent.Aggregation.Security;
 
 /// <summary>
@@ -32,19 +34,12 @@ public sealed record RequestHeaderSettings(
     {
         if (data is null || !data.TryGetValue("requestheader-client-ca-file", out var caPem) || string.IsNullOrWhiteSpace(caPem)) return null;
         return new RequestHeaderSettings(
-            ParsePem(caPem),
+            CertificateChains.FromPem(caPem),
             JsonList(data, "requestheader-allowed-names"),
             JsonList(data, "requestheader-username-headers") is { Count: > 0 } users ? users : DefaultUsernameHeaders,
             JsonList(data, "requestheader-uid-headers"),
             JsonList(data, "requestheader-group-headers") is { Count: > 0 } groups ? groups : DefaultGroupHeaders,
             JsonList(data, "requestheader-extra-headers-prefix") is { Count: > 0 } extras ? extras : DefaultExtraHeaderPrefixes);
-    }
-
-    public static IReadOnlyList<X509Certificate2> ParsePem(string pem)
-    {
-        var certificates = new X509Certificate2Collection();
-        certificates.ImportFromPem(pem);
-        return certificates.ToList();
     }
 
     // kube-apiserver writes each list as a JSON array in a string.
