@@ -291,6 +291,84 @@ public sealed class WorkExecutionTests(OnboardingFixture onboarding) : IAsyncLif
     }
 
     [Fact]
+    public async Task Other_projects_kinds_are_reported_by_karmadas_built_in_rules()
+    {
+        await Kagent.Testing.Fixtures.ControlPlane.InstallCrdsAsync(MemberAdmin, [CloneSetCrd()], CancellationToken.None);
+        await Works.CreateAsync(KarmadaWorks.Create(Cluster, $"{_ns}-namespace", KarmadaWorks.Namespace(_ns)));
+        await Works.CreateAsync(KarmadaWorks.Create(Cluster, "clones", new JsonObject
+        {
+            ["apiVersion"] = "apps.kruise.io/v1alpha1", ["kind"] = "CloneSet",
+            ["metadata"] = new JsonObject { ["name"] = "clones", ["namespace"] = _ns },
+            ["spec"] = new JsonObject { ["replicas"] = 2 },
+        }));
+
+        // No controller has written a status yet: Karmada's rule reads it unchecked, so the health is Unknown and says why.
+        var pending = await WaitWorkAsync("clones", w => w.Status.ManifestStatuses?.SingleOrDefault()?.Health == WorkConstants.HealthUnknown, "Unknown without a status");
+        Assert.Equal("True", Condition(pending, WorkConstants.ConditionApplied)!.Status);
+        var interpreted = Condition(pending, WorkConstants.ConditionInterpreted)!;
+        Assert.Equal(("False", "InterpretHealthFailed"), (interpreted.Status, interpreted.Reason));
+        Assert.Contains("the built-in customization for CloneSet (apps.kruise.io/v1alpha1)", interpreted.Message);
+
+        // The controller's status: the rule's fields with both generations, nothing else; not all available yet.
+        var path = $"/apis/apps.kruise.io/v1alpha1/namespaces/{_ns}/clonesets/clones";
+        async Task<JsonObject> ReadAsync()
+        {
+            using var response = await MemberAdmin.SendAsync(HttpMethod.Get, path);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        }
+
+        var generation = (long)(await ReadAsync())["metadata"]!["generation"]!;
+        async Task SetStatusAsync(int available)
+        {
+            var clones = await ReadAsync();
+            clones["status"] = new JsonObject
+            {
+                ["observedGeneration"] = generation, ["replicas"] = 2, ["updatedReplicas"] = 2, ["readyReplicas"] = 2, ["availableReplicas"] = available,
+                ["labelSelector"] = "app=clones", ["collisionCount"] = 0,
+            };
+            using var response = await MemberAdmin.SendAsync(HttpMethod.Put, path + "/status", clones);
+        }
+
+        await SetStatusAsync(available: 1);
+        var rolling = await WaitWorkAsync("clones", w => w.Status.ManifestStatuses?.SingleOrDefault()?.Health == WorkConstants.Unhealthy, "Unhealthy while rolling out");
+        var reflected = rolling.Status.ManifestStatuses![0].Status!;
+        Assert.Equal((generation, 4L, 1L, "app=clones"),
+            ((long)reflected["generation"]!, (long)reflected["resourceTemplateGeneration"]!, (long)reflected["availableReplicas"]!, (string?)reflected["labelSelector"]));
+        Assert.False(reflected.ContainsKey("collisionCount"));
+
+        await SetStatusAsync(available: 2);
+        var healthy = await WaitWorkAsync("clones", w => w.Status.ManifestStatuses?.SingleOrDefault()?.Health == WorkConstants.Healthy, "Healthy once rolled out");
+        Assert.Equal("True", Condition(healthy, WorkConstants.ConditionInterpreted)!.Status);
+    }
+
+    private static V1CustomResourceDefinition CloneSetCrd()
+    {
+        var open = new V1JSONSchemaProps { Type = "object", XKubernetesPreserveUnknownFields = true };
+        return new V1CustomResourceDefinition
+        {
+            Metadata = new V1ObjectMeta { Name = "clonesets.apps.kruise.io" },
+            Spec = new V1CustomResourceDefinitionSpec
+            {
+                Group = "apps.kruise.io",
+                Scope = "Namespaced",
+                Names = new V1CustomResourceDefinitionNames { Plural = "clonesets", Kind = "CloneSet" },
+                Versions =
+                [
+                    new V1CustomResourceDefinitionVersion
+                    {
+                        Name = "v1alpha1", Served = true, Storage = true,
+                        Subresources = new V1CustomResourceSubresources { Status = new object() },
+                        Schema = new V1CustomResourceValidation
+                        {
+                            OpenAPIV3Schema = new V1JSONSchemaProps { Type = "object", Properties = new Dictionary<string, V1JSONSchemaProps> { ["spec"] = open, ["status"] = open } },
+                        },
+                    },
+                ],
+            },
+        };
+    }
+
+    [Fact]
     public async Task An_agent_reaches_the_works_of_its_own_execution_namespace_only()
     {
         const string other = "karmada-es-works-other";

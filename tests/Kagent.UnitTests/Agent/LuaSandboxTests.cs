@@ -143,10 +143,10 @@ public sealed class LuaSandboxTests
         Assert.Equal("healthInterpretation of ResourceInterpreterCustomization c failed: result type string is not bool", failed.Problem);
     }
 
-    private static InterpreterCustomizations Customizations() =>
+    internal static InterpreterCustomizations Customizations() =>
         new(new KubeClient(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }), new ControllerTrigger<Work>(), new RuntimeHealth(), NullLogger<InterpreterCustomizations>.Instance);
 
-    private static ResourceInterpreterCustomization Customization(string name, string apiVersion, string kind, string? health = null, string? status = null, string? retention = null) => new()
+    internal static ResourceInterpreterCustomization Customization(string name, string apiVersion, string kind, string? health = null, string? status = null, string? retention = null) => new()
     {
         Metadata = new V1ObjectMeta { Name = name },
         Spec = new ResourceInterpreterCustomizationSpec

@@ -7,11 +7,20 @@ using Kagent.Operator.Diagnostics;
 
 namespace Kagent.Agent.Works.Customizations;
 
-/// <summary>One rule's Lua script and the ResourceInterpreterCustomization it came from.</summary>
-public sealed record CustomRule(string Customization, string Script);
+/// <summary>One rule's Lua script and where it came from ("ResourceInterpreterCustomization name", or a built-in rule), for messages.</summary>
+public sealed record CustomRule(string Source, string Script);
 
 /// <summary>The rules that run on the agent's side for one kind; null where no customization has one.</summary>
-public sealed record CustomRules(CustomRule? Retention, CustomRule? StatusReflection, CustomRule? HealthInterpretation);
+public sealed record CustomRules(CustomRule? Retention, CustomRule? StatusReflection, CustomRule? HealthInterpretation)
+{
+    /// <summary>Per rule, this one where it has it, else <paramref name="under"/>'s: the first layer with a rule answers.</summary>
+    public static CustomRules? Layered(CustomRules? over, CustomRules? under) => (over, under) switch
+    {
+        (null, _) => under,
+        (_, null) => over,
+        _ => new CustomRules(over.Retention ?? under.Retention, over.StatusReflection ?? under.StatusReflection, over.HealthInterpretation ?? under.HealthInterpretation),
+    };
+}
 
 /// <summary>
 /// The control plane's ResourceInterpreterCustomizations, watched while this replica leads and merged as Karmada
@@ -89,5 +98,5 @@ public sealed class InterpreterCustomizations(
     }
 
     private static CustomRule? Pick(string customization, LuaScriptRule? rule) =>
-        string.IsNullOrWhiteSpace(rule?.LuaScript) ? null : new CustomRule(customization, rule.LuaScript);
+        string.IsNullOrWhiteSpace(rule?.LuaScript) ? null : new CustomRule($"ResourceInterpreterCustomization {customization}", rule.LuaScript);
 }

@@ -5,9 +5,9 @@ namespace Kagent.Agent.Works.Customizations;
 
 /// <summary>
 /// Which layer answers, per operation, as in Karmada (pkg/resourceinterpreter/interpreter.go): a
-/// ResourceInterpreterCustomization's Lua rule when one exists for the kind, else the built-in rule. The first layer
-/// that has the rule answers, and its error is final (no fall-through). Interpreter webhooks and Karmada's embedded
-/// third-party customizations are not consulted.
+/// ResourceInterpreterCustomization's Lua rule when one exists for the kind, else Karmada's built-in rule for another
+/// project's kind (<see cref="ThirdPartyCustomizations"/>), else the native rule. The first layer that has the rule
+/// answers, and its error is final (no fall-through). Interpreter webhooks are not consulted.
 /// </summary>
 public sealed class ResourceInterpreter(InterpreterCustomizations customizations)
 {
@@ -17,9 +17,9 @@ public sealed class ResourceInterpreter(InterpreterCustomizations customizations
     public JsonObject Retain(JsonObject desired, JsonObject live)
     {
         var retained = Retention.ApplyGeneric(desired, live);
-        if (customizations.For(desired.String("apiVersion"), desired.String("kind"))?.Retention is not { } rule) return Retention.ApplyKind(retained, live);
+        if (RulesFor(desired)?.Retention is not { } rule) return Retention.ApplyKind(retained, live);
         var result = Run(rule, "Retain", "retention", [retained, live]);
-        if (result is not JsonObject obj) throw new LuaScriptException($"retention of ResourceInterpreterCustomization {rule.Customization} failed: result type {LuaSandbox.TypeOf(result)} is not table");
+        if (result is not JsonObject obj) throw new LuaScriptException($"retention of {rule.Source} failed: result type {LuaSandbox.TypeOf(result)} is not table");
         return (JsonObject)RepairRetained(obj, retained, live)!;
     }
 
@@ -27,7 +27,7 @@ public sealed class ResourceInterpreter(InterpreterCustomizations customizations
     public InterpretedStatus Interpret(JsonObject live)
     {
         var native = WorkloadInterpreter.Interpret(live);
-        var rules = customizations.For(live.String("apiVersion"), live.String("kind"));
+        var rules = RulesFor(live);
         if (rules is null || (rules.StatusReflection is null && rules.HealthInterpretation is null)) return native;
 
         var status = native.Status;
@@ -42,7 +42,7 @@ public sealed class ResourceInterpreter(InterpreterCustomizations customizations
                 {
                     JsonObject obj => RepairReflected(obj),
                     JsonArray { Count: 0 } => null,
-                    _ => throw new LuaScriptException($"statusReflection of ResourceInterpreterCustomization {reflect.Customization} failed: result type {LuaSandbox.TypeOf(result)} is not table"),
+                    _ => throw new LuaScriptException($"statusReflection of {reflect.Source} failed: result type {LuaSandbox.TypeOf(result)} is not table"),
                 };
             }
             catch (LuaScriptException e)
@@ -58,7 +58,7 @@ public sealed class ResourceInterpreter(InterpreterCustomizations customizations
                 var result = Run(rule, "InterpretHealth", "healthInterpretation", [live]);
                 health = result is JsonValue value && value.TryGetValue<bool>(out var healthy)
                     ? healthy ? WorkConstants.Healthy : WorkConstants.Unhealthy
-                    : throw new LuaScriptException($"healthInterpretation of ResourceInterpreterCustomization {rule.Customization} failed: result type {LuaSandbox.TypeOf(result)} is not bool");
+                    : throw new LuaScriptException($"healthInterpretation of {rule.Source} failed: result type {LuaSandbox.TypeOf(result)} is not bool");
             }
             catch (LuaScriptException e)
             {
@@ -71,6 +71,12 @@ public sealed class ResourceInterpreter(InterpreterCustomizations customizations
         return new InterpretedStatus(status, health, reason, problem);
     }
 
+    private CustomRules? RulesFor(JsonObject obj)
+    {
+        var (apiVersion, kind) = (obj.String("apiVersion"), obj.String("kind"));
+        return CustomRules.Layered(customizations.For(apiVersion, kind), ThirdPartyCustomizations.For(apiVersion, kind));
+    }
+
     private static JsonNode? Run(CustomRule rule, string function, string ruleName, JsonNode?[] arguments)
     {
         try
@@ -79,7 +85,7 @@ public sealed class ResourceInterpreter(InterpreterCustomizations customizations
         }
         catch (LuaScriptException e) when (!e.Message.StartsWith(ruleName + " of ", StringComparison.Ordinal))
         {
-            throw new LuaScriptException($"{ruleName} of ResourceInterpreterCustomization {rule.Customization} failed: {e.Message}");
+            throw new LuaScriptException($"{ruleName} of {rule.Source} failed: {e.Message}");
         }
     }
 
