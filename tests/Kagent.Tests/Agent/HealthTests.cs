@@ -18,8 +18,8 @@ public sealed class HealthTests : IDisposable
 
     public void Dispose() => _server.Stop();
 
-    private MemberHealthProbe Probe(TimeSpan timeout) =>
-        new(new KubeClient(new KubernetesClientConfiguration { Host = _server.Url! }), timeout);
+    private MemberHealthProbe Probe(TimeSpan timeout, bool checkLive = false) =>
+        new(new KubeClient(new KubernetesClientConfiguration { Host = _server.Url! }), timeout, checkLive: checkLive);
 
     [Fact]
     public async Task A_hung_readyz_times_out_as_unreachable_instead_of_stalling()
@@ -49,6 +49,22 @@ public sealed class HealthTests : IDisposable
         var result = await Probe(TimeSpan.FromSeconds(5)).ProbeAsync(CancellationToken.None);
         Assert.Equal(HealthOutcome.Ok, result.Outcome);
         Assert.Contains("shutting down gracefully", result.Detail);
+    }
+
+    [Fact]
+    public async Task Livez_is_read_only_when_readyz_fails()
+    {
+        _server.Given(Request.Create().WithPath("/readyz")).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+        _server.Given(Request.Create().WithPath("/livez")).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+        var probe = Probe(TimeSpan.FromSeconds(5), checkLive: true);
+        var ready = await probe.ProbeAsync(CancellationToken.None);
+        Assert.Equal((HealthOutcome.Ok, false), (ready.Outcome, ready.LiveChecked));
+        Assert.DoesNotContain(_server.LogEntries, e => e.RequestMessage.Path == "/livez");
+
+        _server.Given(Request.Create().WithPath("/readyz")).RespondWith(Response.Create().WithStatusCode(500).WithBody("[+]ping ok\n[-]etcd failed: reason withheld\nreadyz check failed"));
+        var failing = await probe.ProbeAsync(CancellationToken.None);
+        Assert.Equal((HealthOutcome.NotOk, true), (failing.Outcome, failing.LiveChecked));
+        Assert.Equal(["/readyz etcd"], failing.FailingChecks);
     }
 
     [Fact]

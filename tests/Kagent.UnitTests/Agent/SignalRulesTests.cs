@@ -38,6 +38,7 @@ public sealed class SignalRulesTests
         var failing = new HealthResult(HealthOutcome.NotOk, "failing checks: etcd") { FailingChecks = ["/readyz etcd", "/livez etcd"], LiveChecked = true };
         Assert.Equal(("False", "ChecksFailing", "failing: /readyz etcd, /livez etcd"), Short(SignalRules.ControlPlaneHealthy(failing)));
         Assert.Equal(("True", "ChecksPassing", "every /readyz and /livez check passes"), Short(SignalRules.ControlPlaneHealthy(new HealthResult(HealthOutcome.Ok, "ok") { LiveChecked = true })));
+        Assert.Equal(("True", "ChecksPassing", "every /readyz check passes (they include the /livez checks)"), Short(SignalRules.ControlPlaneHealthy(new HealthResult(HealthOutcome.Ok, "ok"))));
         Assert.Equal("Unknown", SignalRules.ControlPlaneHealthy(new HealthResult(HealthOutcome.Unreachable, "timed out")).Status);
     }
 

@@ -10,7 +10,7 @@ public sealed record HealthResult(HealthOutcome Outcome, string Detail)
     /// <summary>The failing checks of the verbose answers read, as "/readyz etcd" (empty when all passed).</summary>
     public IReadOnlyList<string> FailingChecks { get; init; } = [];
 
-    /// <summary>Whether /livez was read this round (only when the control-plane signal asks for it).</summary>
+    /// <summary>Whether /livez was read this round (only when the control-plane signal asks for it, and /readyz failed).</summary>
     public bool LiveChecked { get; init; }
 
     /// <summary>An answer of the member's API server, whose Date header tells its clock.</summary>
@@ -19,7 +19,7 @@ public sealed record HealthResult(HealthOutcome Outcome, string Detail)
 
 /// <summary>
 /// Probes the member's API server: /readyz (or /healthz where /readyz is 404; read again verbosely when not ok, to
-/// name the failing checks), and /livez when asked (the control-plane signal), each with its own timeout,
+/// name the failing checks), and /livez when asked (the control-plane signal) and /readyz failed, each with its own timeout,
 /// so a hung endpoint costs a few seconds, never a stalled agent. An API server whose only failing ready check is
 /// "shutdown" is leaving gracefully (one replica of several): that is not a failed cluster. What it read goes to
 /// <see cref="ProbeReport"/>.
@@ -34,7 +34,9 @@ public sealed class MemberHealthProbe(KubeClient member, TimeSpan timeout, Agent
         _read.Clear();
         var probeTime = (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         var result = await ProbeOnceAsync(cancellationToken);
-        if (checkLive && result.Outcome != HealthOutcome.Unreachable)
+        // kube-apiserver's /livez checks are a subset of its /readyz checks: a passing /readyz answers for both, so
+        // /livez is read only when /readyz fails, to tell a server that is alive but not ready from one that is not.
+        if (checkLive && result.Outcome == HealthOutcome.NotOk)
         {
             var live = await VerboseWhenFailingAsync("/livez", await GetAsync("/livez", cancellationToken), cancellationToken);
             result = result with { LiveChecked = true, FailingChecks = [.. result.FailingChecks, .. Failing("/livez", live)] };

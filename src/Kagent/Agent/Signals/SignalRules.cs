@@ -27,7 +27,7 @@ public static class SignalRules
         var type = SignalObservation.TypeOf(SignalOptions.ControlPlaneHealthy);
         if (health.Outcome == HealthOutcome.Unreachable) return new(type, "Unknown", "NotReachable", $"the member's API server did not answer: {health.Detail}");
         return health.FailingChecks.Count == 0
-            ? new(type, "True", "ChecksPassing", health.LiveChecked ? "every /readyz and /livez check passes" : "every /readyz check passes")
+            ? new(type, "True", "ChecksPassing", health.LiveChecked ? "every /readyz and /livez check passes" : "every /readyz check passes (they include the /livez checks)")
             : new(type, "False", "ChecksFailing", $"failing: {string.Join(", ", health.FailingChecks)}");
     }
 
