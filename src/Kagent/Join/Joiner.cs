@@ -5,6 +5,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Kagent.Agent.Credentials;
 using Kagent.Agent.Registration;
 using Kagent.Api.Karmada;
 using Kagent.Api.V1Beta1;
@@ -175,24 +176,11 @@ public sealed class Joiner(TextWriter progress, TextWriter output, TimeProvider 
         var subject = new X500DistinguishedNameBuilder();
         subject.AddOrganizationName(OnboardingConstants.AgentGroup);
         subject.AddCommonName(OnboardingConstants.AgentUserFor(options.ClusterName));
-        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
         var name = $"{options.ClusterName}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()[..5]}";
-        await bootstrap.CertificatesV1.CreateCertificateSigningRequestAsync(new V1CertificateSigningRequest
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = name,
-                Labels = new Dictionary<string, string> { ["karmada.io/system"] = "true", ["app.kubernetes.io/managed-by"] = "kagent" },
-                Annotations = new Dictionary<string, string> { [OnboardingConstants.ClusterIdAnnotation] = clusterId },
-            },
-            Spec = new V1CertificateSigningRequestSpec
-            {
-                Request = Encoding.UTF8.GetBytes(request),
-                SignerName = OnboardingConstants.ClientSigner,
-                Usages = [.. OnboardingConstants.AgentCertificateUsages[0]],
-                ExpirationSeconds = options.CertificateExpirationSeconds,
-            },
-        }, cancellationToken: cancellationToken);
+        await bootstrap.CertificatesV1.CreateCertificateSigningRequestAsync(
+            AgentCertificateRequest.Build(name, AgentCertificateRequest.Pem(subject.Build(), key), rsa: false, options.CertificateExpirationSeconds,
+                new Dictionary<string, string> { [OnboardingConstants.ClusterIdAnnotation] = clusterId }),
+            cancellationToken: cancellationToken);
         await progress.WriteLineAsync($"[certificate] filed CertificateSigningRequest {name} for {OnboardingConstants.AgentUserFor(options.ClusterName)}");
         return name;
     }

@@ -68,17 +68,9 @@ public sealed class CertificateRenewal(
         var csrs = _karmada.Client.CertificatesV1;
         var (request, keyPem) = NewRequest(current);
         var name = $"kagent-agent-{options.ClusterName}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
-        await csrs.CreateCertificateSigningRequestAsync(new V1CertificateSigningRequest
-        {
-            Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "kagent", ["karmada.io/system"] = "true" } },
-            Spec = new V1CertificateSigningRequestSpec
-            {
-                Request = Encoding.UTF8.GetBytes(request),
-                SignerName = OnboardingConstants.ClientSigner,
-                Usages = current.GetRSAPublicKey() is null ? ["digital signature", "client auth"] : ["digital signature", "key encipherment", "client auth"],
-                ExpirationSeconds = (int)Math.Max(600, (current.NotAfter - current.NotBefore).TotalSeconds),
-            },
-        }, cancellationToken: cancellationToken);
+        var expirationSeconds = (int)Math.Max(600, (current.NotAfter - current.NotBefore).TotalSeconds);
+        await csrs.CreateCertificateSigningRequestAsync(AgentCertificateRequest.Build(name, request, rsa: current.GetRSAPublicKey() is not null, expirationSeconds),
+            cancellationToken: cancellationToken);
         logger.CertificateRenewalRequested(name, current.Subject, current.NotAfter.ToUniversalTime());
         _pending = new Pending(name, keyPem);
         await CollectAsync(_pending, cancellationToken);
@@ -98,12 +90,11 @@ public sealed class CertificateRenewal(
         if (current.GetRSAPublicKey() is { } rsa)
         {
             using var key = RSA.Create(Math.Max(2048, rsa.KeySize));
-            var request = new CertificateRequest(current.SubjectName, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            return (request.CreateSigningRequestPem(), key.ExportRSAPrivateKeyPem());
+            return (AgentCertificateRequest.Pem(current.SubjectName, key), key.ExportRSAPrivateKeyPem());
         }
 
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return (new CertificateRequest(current.SubjectName, ec, HashAlgorithmName.SHA256).CreateSigningRequestPem(), ec.ExportECPrivateKeyPem());
+        return (AgentCertificateRequest.Pem(current.SubjectName, ec), ec.ExportECPrivateKeyPem());
     }
 
     /// <summary>Takes the certificate once signed; a denied, failed or vanished request is dropped (the next check files another).</summary>
