@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
 using k8s.Autorest;
@@ -7,6 +6,7 @@ using Kagent.Api.Karmada;
 using Kagent.Api.V1Alpha1;
 using Kagent.Kube;
 using Kagent.Operator.Client;
+using Kagent.Operator.Tls;
 
 namespace Kagent.Aggregation.Probe;
 
@@ -96,12 +96,7 @@ public sealed class ClusterProber(ClusterHealthMonitor monitor, [FromKeyedServic
             }
 
             if (secret.Data?.TryGetValue("token", out var token) == true) config.AccessToken = Encoding.UTF8.GetString(token).Trim();
-            if (secret.Data?.TryGetValue("caBundle", out var ca) == true)
-            {
-                var authorities = new X509Certificate2Collection();
-                authorities.ImportFromPem(Encoding.UTF8.GetString(ca));
-                config.SslCaCerts = authorities;
-            }
+            if (secret.Data?.TryGetValue("caBundle", out var ca) == true) config.SslCaCerts = [.. CertificateChains.FromPem(Encoding.UTF8.GetString(ca))];
         }
 
         return new KubeClient(config);
