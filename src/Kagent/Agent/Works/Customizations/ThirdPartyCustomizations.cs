@@ -79,6 +79,11 @@ public static class ThirdPartyCustomizations
         static CustomRule? Rule(string source, string? script) => script is null ? null : new CustomRule(source, Helpers + script);
     }
 
+    /// <summary>A Flux kind: suspend kept as in the member, the status fields named with both generations, and the health rule.</summary>
+    private static CustomRules Flux(string kind, string health, params string[] fields) =>
+        Kind(kind, retention: FluxSuspend, health: health,
+            reflect: $"function ReflectStatus(o) return reflect(o, {{ {string.Join(", ", fields.Select(f => $"\"{f}\""))} }}, true) end");
+
     private const string FluxReady = """
         function InterpretHealth(o) return hasCondition(o, "Ready", { Succeeded = true }) end
         """;
@@ -254,15 +259,9 @@ public static class ThirdPartyCustomizations
                   return false
                 end
                 """),
-        ["helm.toolkit.fluxcd.io/v2beta1/HelmRelease"] = Kind("HelmRelease (helm.toolkit.fluxcd.io/v2beta1)",
-            retention: FluxSuspend,
-            reflect: """
-                function ReflectStatus(o)
-                  return reflect(o, { "conditions", "observedGeneration", "lastAttemptedRevision", "lastAppliedRevision",
-                    "lastAttemptedValuesChecksum", "helmChart", "lastReleaseRevision", "failures", "upgradeFailures", "installFailures" }, true)
-                end
-                """,
-            health: FluxReconciled),
+        ["helm.toolkit.fluxcd.io/v2beta1/HelmRelease"] = Flux("HelmRelease (helm.toolkit.fluxcd.io/v2beta1)", FluxReconciled,
+            "conditions", "observedGeneration", "lastAttemptedRevision", "lastAppliedRevision", "lastAttemptedValuesChecksum", "helmChart",
+            "lastReleaseRevision", "failures", "upgradeFailures", "installFailures"),
         ["kubeflow.org/v1/Notebook"] = Kind("Notebook (kubeflow.org/v1)",
             reflect: """
                 function ReflectStatus(o)
@@ -305,14 +304,8 @@ public static class ThirdPartyCustomizations
                   return not hasCondition(o, "Failed")
                 end
                 """),
-        ["kustomize.toolkit.fluxcd.io/v1/Kustomization"] = Kind("Kustomization (kustomize.toolkit.fluxcd.io/v1)",
-            retention: FluxSuspend,
-            reflect: """
-                function ReflectStatus(o)
-                  return reflect(o, { "conditions", "lastAppliedRevision", "lastAttemptedRevision", "observedGeneration" }, true)
-                end
-                """,
-            health: FluxReconciled),
+        ["kustomize.toolkit.fluxcd.io/v1/Kustomization"] = Flux("Kustomization (kustomize.toolkit.fluxcd.io/v1)", FluxReconciled,
+            "conditions", "lastAppliedRevision", "lastAttemptedRevision", "observedGeneration"),
         ["kyverno.io/v1/ClusterPolicy"] = Kind("ClusterPolicy (kyverno.io/v1)", reflect: KyvernoStatus, health: KyvernoHealth),
         ["kyverno.io/v1/Policy"] = Kind("Policy (kyverno.io/v1)", reflect: KyvernoStatus, health: KyvernoHealth),
         ["ray.io/v1/RayCluster"] = Kind("RayCluster (ray.io/v1)",
@@ -332,39 +325,18 @@ public static class ThirdPartyCustomizations
                 end
                 """),
         ["ray.io/v1/RayService"] = Kind("RayService (ray.io/v1)", health: """function InterpretHealth(o) return hasCondition(o, "Ready") end"""),
-        ["source.toolkit.fluxcd.io/v1/GitRepository"] = Kind("GitRepository (source.toolkit.fluxcd.io/v1)",
-            retention: FluxSuspend,
-            reflect: """
-                function ReflectStatus(o)
-                  return reflect(o, { "conditions", "artifact", "observedGeneration", "observedIgnore", "observedRecurseSubmodules" }, true)
-                end
-                """,
-            health: FluxReady),
-        ["source.toolkit.fluxcd.io/v1beta2/Bucket"] = Kind("Bucket (source.toolkit.fluxcd.io/v1beta2)",
-            retention: FluxSuspend,
-            reflect: """function ReflectStatus(o) return reflect(o, { "conditions", "artifact", "observedIgnore", "observedGeneration", "url" }, true) end""",
-            health: FluxReady),
-        ["source.toolkit.fluxcd.io/v1beta2/HelmChart"] = Kind("HelmChart (source.toolkit.fluxcd.io/v1beta2)",
-            retention: FluxSuspend,
-            // Karmada's rule reports no observedGeneration for a HelmChart (it reads a global that is never set).
-            reflect: """
-                function ReflectStatus(o)
-                  return reflect(o, { "artifact", "conditions", "observedChartName", "observedSourceArtifactRevision", "url" }, true)
-                end
-                """,
-            health: """function InterpretHealth(o) return hasCondition(o, "Ready", { Succeeded = true, ChartPullSucceeded = true }) end"""),
-        ["source.toolkit.fluxcd.io/v1beta2/HelmRepository"] = Kind("HelmRepository (source.toolkit.fluxcd.io/v1beta2)",
-            retention: FluxSuspend,
-            reflect: """function ReflectStatus(o) return reflect(o, { "artifact", "conditions", "observedGeneration", "url" }, true) end""",
-            health: FluxReady),
-        ["source.toolkit.fluxcd.io/v1beta2/OCIRepository"] = Kind("OCIRepository (source.toolkit.fluxcd.io/v1beta2)",
-            retention: FluxSuspend,
-            reflect: """
-                function ReflectStatus(o)
-                  return reflect(o, { "artifact", "conditions", "url", "observedGeneration", "observedIgnore", "observedLayerSelector" }, true)
-                end
-                """,
-            health: FluxReady),
+        ["source.toolkit.fluxcd.io/v1/GitRepository"] = Flux("GitRepository (source.toolkit.fluxcd.io/v1)", FluxReady,
+            "conditions", "artifact", "observedGeneration", "observedIgnore", "observedRecurseSubmodules"),
+        ["source.toolkit.fluxcd.io/v1beta2/Bucket"] = Flux("Bucket (source.toolkit.fluxcd.io/v1beta2)", FluxReady,
+            "conditions", "artifact", "observedIgnore", "observedGeneration", "url"),
+        // Karmada's rule reports no observedGeneration for a HelmChart (it reads a global that is never set).
+        ["source.toolkit.fluxcd.io/v1beta2/HelmChart"] = Flux("HelmChart (source.toolkit.fluxcd.io/v1beta2)",
+            """function InterpretHealth(o) return hasCondition(o, "Ready", { Succeeded = true, ChartPullSucceeded = true }) end""",
+            "artifact", "conditions", "observedChartName", "observedSourceArtifactRevision", "url"),
+        ["source.toolkit.fluxcd.io/v1beta2/HelmRepository"] = Flux("HelmRepository (source.toolkit.fluxcd.io/v1beta2)", FluxReady,
+            "artifact", "conditions", "observedGeneration", "url"),
+        ["source.toolkit.fluxcd.io/v1beta2/OCIRepository"] = Flux("OCIRepository (source.toolkit.fluxcd.io/v1beta2)", FluxReady,
+            "artifact", "conditions", "url", "observedGeneration", "observedIgnore", "observedLayerSelector"),
         ["sparkoperator.k8s.io/v1beta2/SparkApplication"] = Kind("SparkApplication (sparkoperator.k8s.io/v1beta2)",
             reflect: """
                 function ReflectStatus(o)
