@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -76,6 +77,35 @@ public sealed class EntityClient<T>(IKubernetes client) where T : CustomKubernet
             ? await Kubernetes.CustomObjects.PatchNamespacedCustomObjectAsync(body, Entity.Group, Entity.Version, Required(ns), Entity.Plural, name, cancellationToken: cancellationToken)
             : await Kubernetes.CustomObjects.PatchClusterCustomObjectAsync(body, Entity.Group, Entity.Version, Entity.Plural, name, cancellationToken: cancellationToken);
         return Convert<T>(result);
+    }
+
+    /// <summary>
+    /// Replaces metadata.finalizers by an update, the verb Karmada's and controller-runtime's roles grant for it: the
+    /// object is read as the server holds it (every field, known to <typeparamref name="T"/> or not) and written
+    /// back with <paramref name="resourceVersion"/> as precondition, so a change made since is a conflict, not a
+    /// loss. False if the object is gone.
+    /// </summary>
+    public async Task<bool> ReplaceFinalizersAsync(string name, string? ns, string resourceVersion, IList<string> finalizers,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var read = Entity.Namespaced
+                ? await Kubernetes.CustomObjects.GetNamespacedCustomObjectAsync(Entity.Group, Entity.Version, Required(ns), Entity.Plural, name, cancellationToken)
+                : await Kubernetes.CustomObjects.GetClusterCustomObjectAsync(Entity.Group, Entity.Version, Entity.Plural, name, cancellationToken);
+            var current = JsonSerializer.SerializeToNode(read, KubeJson.Options)!.AsObject();
+            var metadata = current["metadata"]!.AsObject();
+            metadata["finalizers"] = new JsonArray([.. finalizers.Select(f => JsonValue.Create(f))]);
+            metadata["resourceVersion"] = resourceVersion;
+            _ = Entity.Namespaced
+                ? await Kubernetes.CustomObjects.ReplaceNamespacedCustomObjectAsync(current, Entity.Group, Entity.Version, Required(ns), Entity.Plural, name, cancellationToken: cancellationToken)
+                : await Kubernetes.CustomObjects.ReplaceClusterCustomObjectAsync(current, Entity.Group, Entity.Version, Entity.Plural, name, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
     }
 
     /// <summary>Deletes the object; true if it existed.</summary>

@@ -198,18 +198,9 @@ internal sealed class ControllerRunner<TEntity, TController>(
         return null;
     }
 
-    /// <summary>Writes metadata.finalizers with the object's resourceVersion as precondition, so a concurrent change is a conflict, not a loss.</summary>
-    private async Task SetFinalizersAsync(TEntity entity, IList<string> finalizerList, CancellationToken cancellationToken)
-    {
-        var patch = new { metadata = new { finalizers = finalizerList, resourceVersion = entity.Metadata.ResourceVersion } };
-        try
-        {
-            await _entities.MergePatchAsync(entity.Metadata.Name, patch, entity.Metadata.NamespaceProperty, cancellationToken);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-        }
-    }
+    /// <summary>Writes metadata.finalizers (an update) with the cached resourceVersion as precondition, so a concurrent change is a conflict, not a loss.</summary>
+    private Task SetFinalizersAsync(TEntity entity, IList<string> finalizerList, CancellationToken cancellationToken) =>
+        _entities.ReplaceFinalizersAsync(entity.Metadata.Name, entity.Metadata.NamespaceProperty, entity.Metadata.ResourceVersion, finalizerList, cancellationToken);
 }
 
 /// <summary>A finalizer implementation and the identifier it is stored under in metadata.finalizers.</summary>
