@@ -103,6 +103,19 @@ public sealed class ThirdPartyCustomizationsTests
     }
 
     [Fact]
+    public void A_built_in_rules_error_names_the_line_of_its_own_script()
+    {
+        // Kruise's DaemonSet health rule reads status fields on its third line; without a status that line fails.
+        var daemonSet = JsonNode.Parse("""{"apiVersion":"apps.kruise.io/v1alpha1","kind":"DaemonSet","metadata":{"generation":1}}""")!.AsObject();
+
+        var interpreted = _interpreter.Interpret(daemonSet);
+
+        Assert.Equal(WorkConstants.HealthUnknown, interpreted.Health);
+        Assert.Contains("DaemonSet (apps.kruise.io/v1alpha1)", interpreted.Problem);
+        Assert.Contains("]:3: attempt to index a nil value (local 's')", interpreted.Problem);
+    }
+
+    [Fact]
     public void Every_built_in_script_runs()
     {
         foreach (var kind in ThirdPartyCustomizations.Kinds)

@@ -6,7 +6,8 @@ namespace Kagent.Agent.Works.Customizations;
 /// ResourceInterpreterCustomizations and above the native rules. Each rule is a Lua script run in the same sandbox as
 /// a customization's, so that it answers as Karmada's does for the same object, its errors included (a status the
 /// rule reads without checking gives an Unknown health, as there). The apiVersions are Karmada's, exactly: a kind
-/// served at another version gets the native rules. The helpers at the top are shared by every script.
+/// served at another version gets the native rules. The helpers at the top are shared by every script
+/// (put on the script's first line, so that errors name the script's own line numbers).
 /// </summary>
 public static class ThirdPartyCustomizations
 {
@@ -76,8 +77,12 @@ public static class ThirdPartyCustomizations
         var source = $"the built-in customization for {kind}";
         return new CustomRules(Rule(source, retention), Rule(source, reflect), Rule(source, health));
 
-        static CustomRule? Rule(string source, string? script) => script is null ? null : new CustomRule(source, Helpers + script);
+        static CustomRule? Rule(string source, string? script) => script is null ? null : new CustomRule(source, HelpersInline + script);
     }
+
+    /// <summary>The helpers on one line, their comments left out, so that an error's line number is the script's own.</summary>
+    private static readonly string HelpersInline = string.Join(' ', Helpers.Split('\n')
+        .Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith("--", StringComparison.Ordinal))) + ' ';
 
     /// <summary>A Flux kind: suspend kept as in the member, the status fields named with both generations, and the health rule.</summary>
     private static CustomRules Flux(string kind, string health, params string[] fields) =>
