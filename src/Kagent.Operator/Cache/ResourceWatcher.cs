@@ -141,37 +141,52 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
     {
         Stats.ListStarted(relist);
         var fresh = new Dictionary<string, T>();
-        string? continueToken = null;
-        string listVersion;
-        do
+
+        // The next page is asked for as soon as this one's continue token is known, so that the server prepares
+        // it while this one is deserialized.
+        var pending = FetchPageAsync(null, cancellationToken);
+        var continuing = false;
+        while (true)
         {
-            ListPage page;
+            FetchedPage page;
             try
             {
-                page = await GetPageAsync(continueToken, cancellationToken);
+                page = await pending;
             }
-            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone && continueToken is not null)
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone && continuing)
             {
                 // The continue token expired mid-list: start the list over.
                 fresh.Clear();
-                continueToken = null;
+                continuing = false;
+                pending = FetchPageAsync(null, cancellationToken);
                 continue;
             }
 
-            // Keys and versions are read from what the server sent: a transform may keep only a compact form.
-            foreach (var item in page.Items) fresh[ObjectKey.Of(item)] = _transform is null ? item : _transform(item);
+            var next = page.Continue is null ? null : FetchPageAsync(page.Continue, cancellationToken);
+            try
+            {
+                // Keys and versions are read from what the server sent: a transform may keep only a compact form.
+                foreach (var item in page.Items()) fresh[ObjectKey.Of(item)] = _transform is null ? item : _transform(item);
+            }
+            catch
+            {
+                _ = next?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw;
+            }
 
-            listVersion = page.Metadata?.ResourceVersion ?? "";
-            continueToken = string.IsNullOrEmpty(page.Metadata?.ContinueProperty) ? null : page.Metadata!.ContinueProperty;
-            if (continueToken is null) break;
+            if (next is null)
+            {
+                Replace(fresh);
+                Volatile.Write(ref _resourceVersion, page.ResourceVersion);
+                return;
+            }
+
+            pending = next;
+            continuing = true;
         }
-        while (true);
-
-        Replace(fresh);
-        Volatile.Write(ref _resourceVersion, listVersion);
     }
 
-    private async Task<ListPage> GetPageAsync(string? continueToken, CancellationToken cancellationToken)
+    private async Task<FetchedPage> FetchPageAsync(string? continueToken, CancellationToken cancellationToken)
     {
         var uri = _path.WithQuery(
             ("limit", _options.PageSize.ToString()),
@@ -183,9 +198,42 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
         // A whole page at once (its size is bounded by PageSize): custom converters on slim types may skip
         // values, which the streaming deserializer cannot do across its read buffers. The page goes to a buffer of
         // its own, not through the shared array pool, which would keep megabyte buffers long after the first list.
-        using var body = new MemoryStream(response.Content.Headers.ContentLength is { } length and < int.MaxValue ? (int)length : 256 * 1024);
+        var body = new MemoryStream(response.Content.Headers.ContentLength is { } length and < int.MaxValue ? (int)length : 256 * 1024);
         await response.Content.CopyToAsync(body, cancellationToken);
-        return JsonSerializer.Deserialize<ListPage>(body.GetBuffer().AsSpan(0, (int)body.Length), JsonOptions) ?? throw new JsonException($"empty list answer from {uri}");
+        var json = body.GetBuffer().AsMemory(0, (int)body.Length);
+        var (continueAt, resourceVersion) = ReadListMeta(json.Span);
+        return new FetchedPage(json, continueAt, resourceVersion, uri);
+    }
+
+    /// <summary>A list answer's metadata.continue and metadata.resourceVersion, read before its items.</summary>
+    private static (string? Continue, string ResourceVersion) ReadListMeta(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new JsonException("a list answer that is not a JSON object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMetadata = reader.ValueTextEquals("metadata"u8);
+            reader.Read();
+            if (!isMetadata || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            string? continueAt = null, resourceVersion = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.ValueTextEquals("continue"u8) ? 1 : reader.ValueTextEquals("resourceVersion"u8) ? 2 : 0;
+                reader.Read();
+                if (name == 1) continueAt = reader.GetString();
+                else if (name == 2) resourceVersion = reader.GetString();
+                else reader.Skip();
+            }
+
+            return (string.IsNullOrEmpty(continueAt) ? null : continueAt, resourceVersion ?? "");
+        }
+
+        return (null, "");
     }
 
     /// <summary>Makes the store equal to a fresh list, telling handlers what changed since the last one.</summary>
@@ -308,11 +356,14 @@ public sealed class ResourceWatcher<T> where T : class, IKubernetesObject<V1Obje
     /// <summary>KubernetesClient's JSON options (its converters for quantities, dates and int-or-string).</summary>
     private static JsonSerializerOptions JsonOptions => KubeJson.Options;
 
+    /// <summary>One page of a list, as received: its items are deserialized when the store takes them.</summary>
+    private sealed record FetchedPage(ReadOnlyMemory<byte> Json, string? Continue, string ResourceVersion, string Uri)
+    {
+        public List<T> Items() => (JsonSerializer.Deserialize<ListPage>(Json.Span, JsonOptions) ?? throw new JsonException($"empty list answer from {Uri}")).Items;
+    }
+
     private sealed class ListPage
     {
-        [JsonPropertyName("metadata")]
-        public V1ListMeta? Metadata { get; set; }
-
         [JsonPropertyName("items")]
         public List<T> Items { get; set; } = [];
     }

@@ -8,7 +8,7 @@ namespace Kagent.Operator.Client;
 /// Reads only what a cache needs of an object's metadata (name, namespace, uid, resourceVersion, generation) and
 /// skips the rest, managedFields and annotations above all: for caches of many objects, most of what a list
 /// allocates is metadata nobody reads. Put it on the Metadata property of a slim type. A derived converter keeps
-/// the labels it names (<see cref="KeepsLabel"/>).
+/// the labels it names (<see cref="ReadsLabels"/>, <see cref="KeepsLabel"/>).
 /// </summary>
 public class SlimObjectMetaConverter : JsonConverter<V1ObjectMeta>
 {
@@ -17,24 +17,35 @@ public class SlimObjectMetaConverter : JsonConverter<V1ObjectMeta>
         if (reader.TokenType == JsonTokenType.Null) return null;
         if (reader.TokenType != JsonTokenType.StartObject) throw new JsonException("metadata is not an object");
         var meta = new V1ObjectMeta();
+
+        // Property names are compared as UTF-8, not read as strings: this runs for every object of a list.
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var property = reader.GetString();
-            reader.Read();
-            switch (property)
+            if (reader.ValueTextEquals("name"u8)) meta.Name = ReadString(ref reader);
+            else if (reader.ValueTextEquals("namespace"u8)) meta.NamespaceProperty = ReadString(ref reader);
+            else if (reader.ValueTextEquals("uid"u8)) meta.Uid = ReadString(ref reader);
+            else if (reader.ValueTextEquals("resourceVersion"u8)) meta.ResourceVersion = ReadString(ref reader);
+            else if (reader.ValueTextEquals("generation"u8)) meta.Generation = reader.Read() && reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null;
+            else if (ReadsLabels && reader.ValueTextEquals("labels"u8))
             {
-                case "name": meta.Name = reader.GetString(); break;
-                case "namespace": meta.NamespaceProperty = reader.GetString(); break;
-                case "uid": meta.Uid = reader.GetString(); break;
-                case "resourceVersion": meta.ResourceVersion = reader.GetString(); break;
-                case "generation": meta.Generation = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : null; break;
-                case "labels" when reader.TokenType == JsonTokenType.StartObject: meta.Labels = ReadLabels(ref reader); break;
-                default: reader.Skip(); break;
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject) meta.Labels = ReadLabels(ref reader);
+                else reader.Skip();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
             }
         }
 
         return meta;
+
+        static string? ReadString(ref Utf8JsonReader reader) => reader.Read() ? reader.GetString() : null;
     }
+
+    /// <summary>Whether labels are read at all (only a derived converter that keeps some reads them).</summary>
+    protected virtual bool ReadsLabels => false;
 
     /// <summary>Whether a label is kept; none are, unless a derived converter says so.</summary>
     protected virtual bool KeepsLabel(string key) => false;

@@ -19,8 +19,8 @@ namespace Kagent.Agent.Status;
 /// The status round: every --cluster-status-update-frequency, reads the Karmada Cluster, has
 /// <see cref="ClusterStatusComputer"/> compute its status, and writes it only when it changed. Nodes and pods are
 /// watched once and summed event by event (<see cref="ClusterResources"/>); where the nodes run is reported to the
-/// registration by <see cref="Metadata.MetadataReporter"/> in the same round. Runs only on the leading replica, once
-/// the cluster is registered.
+/// registration by <see cref="Metadata.MetadataReporter"/> in the same round. Runs only on the leading replica; the
+/// node and pod lists start at once, the rounds once the cluster is registered.
 /// </summary>
 public sealed class ClusterStatusReporter(
     AgentOptions options,
@@ -50,7 +50,6 @@ public sealed class ClusterStatusReporter(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await registration.Registered.WaitAsync(cancellationToken);
         var resources = new ClusterResources();
         var pool = new CompactionPool();
         var pages = new ResourceWatcherOptions { PageSize = 1000 };
@@ -72,6 +71,8 @@ public sealed class ClusterStatusReporter(
         }, TaskContinuationOptions.OnlyOnRanToCompletion);
         try
         {
+            // The member's lists do not need the registration: they run while it completes, the rounds after it.
+            await registration.Registered.WaitAsync(cancellationToken);
             await ReportAsync(resources, Task.WhenAll(nodes.Synced, pods.Synced), cancellationToken);
         }
         finally

@@ -60,6 +60,8 @@ public sealed class SlimNode : SlimObject
     /// <summary>Keeps the topology labels of a node's metadata, and no other label.</summary>
     private sealed class TopologyLabelsConverter : SlimObjectMetaConverter
     {
+        protected override bool ReadsLabels => true;
+
         protected override bool KeepsLabel(string key) => key is ZoneLabel or RegionLabel or LegacyZoneLabel or LegacyRegionLabel;
     }
 }
