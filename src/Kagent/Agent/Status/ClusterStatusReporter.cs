@@ -79,7 +79,7 @@ public sealed class ClusterStatusReporter(
         {
             stop.Cancel();
             await watches;
-            if (cancellationToken.IsCancellationRequested) await MarkSignalsStoppedAsync();
+            if (cancellationToken.IsCancellationRequested && registration.Registered.IsCompletedSuccessfully) await MarkSignalsStoppedAsync();
         }
     }
 
