@@ -25,7 +25,7 @@ public sealed class ListPagingTests : IDisposable
     public async Task An_expired_continue_token_starts_the_list_over_and_every_object_is_kept_once()
     {
         _server.Given(Request.Create().WithPath(Path).UsingGet().WithParam("watch", "1")).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody("").WithDelay(TimeSpan.FromSeconds(30)));
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("").WithDelay(TimeSpan.FromSeconds(1)));
         _server.Given(Request.Create().WithPath(Path).UsingGet().WithParam("continue", "page-2")).AtPriority(2)
             .InScenario("expiry").WillSetStateTo("expired")
             .RespondWith(Response.Create().WithStatusCode(410).WithBody("""{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Expired","code":410}"""));
