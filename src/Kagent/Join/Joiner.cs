@@ -178,7 +178,7 @@ public sealed class Joiner(TextWriter progress, TextWriter output, TimeProvider 
         subject.AddCommonName(OnboardingConstants.AgentUserFor(options.ClusterName));
         var name = $"{options.ClusterName}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()[..5]}";
         await bootstrap.CertificatesV1.CreateCertificateSigningRequestAsync(
-            AgentCertificateRequest.Build(name, AgentCertificateRequest.Pem(subject.Build(), key), rsa: false, options.CertificateExpirationSeconds,
+            AgentCertificateRequest.Build(name, subject.Build(), key, options.CertificateExpirationSeconds,
                 new Dictionary<string, string> { [OnboardingConstants.ClusterIdAnnotation] = clusterId }),
             cancellationToken: cancellationToken);
         await progress.WriteLineAsync($"[certificate] filed CertificateSigningRequest {name} for {OnboardingConstants.AgentUserFor(options.ClusterName)}");

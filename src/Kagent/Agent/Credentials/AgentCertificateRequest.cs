@@ -13,29 +13,29 @@ namespace Kagent.Agent.Credentials;
 /// </summary>
 public static class AgentCertificateRequest
 {
-    /// <summary>A PEM certificate request for the subject, signed by the key.</summary>
-    public static string Pem(X500DistinguishedName subject, AsymmetricAlgorithm key) => key switch
+    /// <summary>The request object for the subject, signed by the key; the usages follow the key's kind (key encipherment for RSA only).</summary>
+    public static V1CertificateSigningRequest Build(string name, X500DistinguishedName subject, AsymmetricAlgorithm key, int expirationSeconds,
+        IDictionary<string, string>? annotations = null) => new()
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                Labels = new Dictionary<string, string> { ["karmada.io/system"] = "true", ["app.kubernetes.io/managed-by"] = "kagent" },
+                Annotations = annotations,
+            },
+            Spec = new V1CertificateSigningRequestSpec
+            {
+                Request = Encoding.UTF8.GetBytes(Pem(subject, key)),
+                SignerName = OnboardingConstants.ClientSigner,
+                Usages = [.. OnboardingConstants.AgentCertificateUsages[key is RSA ? 0 : 1]],
+                ExpirationSeconds = expirationSeconds,
+            },
+        };
+
+    private static string Pem(X500DistinguishedName subject, AsymmetricAlgorithm key) => key switch
     {
         RSA rsa => new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem(),
         ECDsa ec => new CertificateRequest(subject, ec, HashAlgorithmName.SHA256).CreateSigningRequestPem(),
         _ => throw new ArgumentException($"a {key.GetType().Name} key cannot sign an agent's certificate request", nameof(key)),
-    };
-
-    /// <summary>The request object; <paramref name="rsa"/> adds key encipherment to the usages, as for an RSA key only.</summary>
-    public static V1CertificateSigningRequest Build(string name, string pemRequest, bool rsa, int expirationSeconds, IDictionary<string, string>? annotations = null) => new()
-    {
-        Metadata = new V1ObjectMeta
-        {
-            Name = name,
-            Labels = new Dictionary<string, string> { ["karmada.io/system"] = "true", ["app.kubernetes.io/managed-by"] = "kagent" },
-            Annotations = annotations,
-        },
-        Spec = new V1CertificateSigningRequestSpec
-        {
-            Request = Encoding.UTF8.GetBytes(pemRequest),
-            SignerName = OnboardingConstants.ClientSigner,
-            Usages = [.. OnboardingConstants.AgentCertificateUsages[rsa ? 0 : 1]],
-            ExpirationSeconds = expirationSeconds,
-        },
     };
 }

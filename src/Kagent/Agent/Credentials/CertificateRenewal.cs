@@ -66,10 +66,11 @@ public sealed class CertificateRenewal(
 
         if (_karmada.Client.ClientCertificate is not { } current || !Due(current)) return;
         var csrs = _karmada.Client.CertificatesV1;
-        var (request, keyPem) = NewRequest(current);
         var name = $"kagent-agent-{options.ClusterName}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
         var expirationSeconds = (int)Math.Max(600, (current.NotAfter - current.NotBefore).TotalSeconds);
-        await csrs.CreateCertificateSigningRequestAsync(AgentCertificateRequest.Build(name, request, rsa: current.GetRSAPublicKey() is not null, expirationSeconds),
+        using var key = NewKey(current);
+        var keyPem = key is RSA rsaKey ? rsaKey.ExportRSAPrivateKeyPem() : ((ECDsa)key).ExportECPrivateKeyPem();
+        await csrs.CreateCertificateSigningRequestAsync(AgentCertificateRequest.Build(name, current.SubjectName, key, expirationSeconds),
             cancellationToken: cancellationToken);
         logger.CertificateRenewalRequested(name, current.Subject, current.NotAfter.ToUniversalTime());
         _pending = new Pending(name, keyPem);
@@ -84,18 +85,9 @@ public sealed class CertificateRenewal(
         return left < lifetime * options.CertRotation.RemainingTimeThreshold;
     }
 
-    /// <summary>A key of the current one's kind and a CSR for the same subject.</summary>
-    private static (string Request, string KeyPem) NewRequest(X509Certificate2 current)
-    {
-        if (current.GetRSAPublicKey() is { } rsa)
-        {
-            using var key = RSA.Create(Math.Max(2048, rsa.KeySize));
-            return (AgentCertificateRequest.Pem(current.SubjectName, key), key.ExportRSAPrivateKeyPem());
-        }
-
-        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return (AgentCertificateRequest.Pem(current.SubjectName, ec), ec.ExportECPrivateKeyPem());
-    }
+    /// <summary>A new key of the current one's kind (RSA at least 2048 bits, or ECDSA P-256).</summary>
+    private static AsymmetricAlgorithm NewKey(X509Certificate2 current) =>
+        current.GetRSAPublicKey() is { } rsa ? RSA.Create(Math.Max(2048, rsa.KeySize)) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     /// <summary>Takes the certificate once signed; a denied, failed or vanished request is dropped (the next check files another).</summary>
     private async Task CollectAsync(Pending pending, CancellationToken cancellationToken)
