@@ -21,7 +21,8 @@ dotnet build tests/Kagent.Benchmarks/Kagent.Benchmarks.csproj -c Release -nologo
 # The Kagent under test is published as the image publishes it (Release, ReadyToRun).
 dotnet publish src/Kagent/Kagent.csproj -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o _output/bench/kagent -nologo -v q -clp:NoSummary >&2
 export KAGENT_DLL="$PWD/_output/bench/kagent/kagent.dll"
-# ... and runs with the image's runtime settings (its ENV lines), then KAGENT_BENCH_ENV's, to measure a variant.
+# ... and runs with the image's runtime settings (its ENV lines), the agent also with its Deployment's env
+# (config/agent/deployment.yaml), then KAGENT_BENCH_ENV's, to measure a variant.
 while read -r setting; do export "${setting?}"; done < <(sed -n 's/^ENV \([A-Z][A-Za-z0-9_]*=[^ ]*\)$/\1/p' Dockerfile)
 for setting in ${KAGENT_BENCH_ENV:-}; do export "$setting"; done
 export KAGENT_TEST_ROOT="${KAGENT_TEST_ROOT:-/dev/shm/kagent-bench}"

@@ -61,7 +61,7 @@ public sealed class AgentBenchmark(string root, Action<string> progress)
         var started = Stopwatch.StartNew();
         using var agent = KagentProcess.Start("agent", ["agent", "--cluster-name", Member,
             "--karmada-kubeconfig", controlPlane.Server.WriteKubeconfig("admin.kubeconfig"), "--kubeconfig", member.Server.WriteKubeconfig("admin.kubeconfig"),
-            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--leader-elect=false"], Path.Combine(dir, "agent.log"));
+            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", "--leader-elect=false"], Path.Combine(dir, "agent.log"), AgentDeployment.EnvironmentForBenchmarks());
         using var sampler = new ProcessSampler(agent.Pid);
 
         try

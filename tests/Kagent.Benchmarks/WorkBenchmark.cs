@@ -61,7 +61,7 @@ public sealed class WorkBenchmark(string root, Action<string> progress)
         await File.WriteAllTextAsync(agentKubeconfig, controlPlane.Server.KubeconfigFor(AgentUser, "system:masters"));
         using var agent = KagentProcess.Start("agent", ["agent", "--cluster-name", Member,
             "--karmada-kubeconfig", agentKubeconfig, "--kubeconfig", member.Server.WriteKubeconfig("admin.kubeconfig"),
-            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", .. ExtraAgentArguments()], Path.Combine(root, "agent.log"));
+            "--metrics-bind-address", "0", "--health-probe-bind-address", "0", .. ExtraAgentArguments()], Path.Combine(root, "agent.log"), AgentDeployment.EnvironmentForBenchmarks());
         using var sampler = new ProcessSampler(agent.Pid);
         var registrations = new EntityClient<ClusterRegistration>(controlPlane.Admin);
         await Eventually.TrueAsync(async () => (await registrations.GetAsync(Member))?.Status.Phase == OnboardingConstants.PhaseRegistered,

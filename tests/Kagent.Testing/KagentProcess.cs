@@ -13,6 +13,6 @@ public static class KagentProcess
         ProcessRunner.RunAsync("dotnet", [Dll, .. arguments], timeout ?? TimeSpan.FromSeconds(60), new Dictionary<string, string?> { ["KUBECONFIG"] = null });
 
     /// <summary>Starts a long-running kagent (agent or hub); its output goes to the log file.</summary>
-    public static ServerProcess Start(string name, IEnumerable<string> arguments, string logPath) =>
-        ServerProcess.Start(name, "dotnet", [Dll, .. arguments], logPath);
+    public static ServerProcess Start(string name, IEnumerable<string> arguments, string logPath, IReadOnlyDictionary<string, string>? environment = null) =>
+        ServerProcess.Start(name, "dotnet", [Dll, .. arguments], logPath, environment: environment);
 }

@@ -25,7 +25,9 @@ public sealed class ServerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ServerProcess Start(string name, string executable, IEnumerable<string> arguments, string logPath, bool detached = false)
+    /// <summary>Starts <paramref name="executable"/>; <paramref name="environment"/> is set on top of this process's own.</summary>
+    public static ServerProcess Start(string name, string executable, IEnumerable<string> arguments, string logPath, bool detached = false,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         // bash redirects output to the log file, so that nothing depends on this process draining pipes
         // and detached servers keep logging after it exits.
@@ -41,6 +43,7 @@ public sealed class ServerProcess : IDisposable
         start.ArgumentList.Add("exec \"$0\" \"$@\" >>\"$KAGENT_LOG\" 2>&1 </dev/null");
         start.ArgumentList.Add(executable);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         start.Environment["KAGENT_LOG"] = logPath;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {executable}");

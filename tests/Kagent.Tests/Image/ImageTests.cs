@@ -42,4 +42,11 @@ public sealed class ImageTests
         foreach (var setting in new[] { "DOTNET_TC_CallCountThreshold=2000", "DOTNET_GCgen0size=0x100000", "MALLOC_ARENA_MAX=2", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0" })
             Assert.Contains($"ENV {setting}", lines);
     }
+
+    [Fact]
+    public void The_agent_runs_without_tiered_compilation()
+    {
+        // ReadyToRun code as it is, the rest optimized once: docs/benchmarks.md ("Runtime settings", "Work execution").
+        Assert.Equal("0", AgentDeployment.Environment()["DOTNET_TieredCompilation"]);
+    }
 }
