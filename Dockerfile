@@ -21,7 +21,7 @@ COPY --from=build /out .
 # A small footprint (docs/benchmarks.md, "Runtime settings"; hack/bench.sh runs with these same lines): only methods
 # called 2,000 times are compiled again optimized, a 1 MiB first-generation GC budget, two malloc arenas, and thread
 # pool workers that sleep at once instead of spinning for more work (idle CPU 8.8 -> 6.7 millicores measured).
-# The agent's Deployment (config/agent/deployment.yaml) turns tiered compilation off on top of these.
+# The agent's Deployment (config/agent/deployment.yaml) turns tiered compilation and ReadyToRun code off on top of these.
 ENV DOTNET_TC_CallCountThreshold=2000
 ENV DOTNET_GCgen0size=0x100000
 ENV MALLOC_ARENA_MAX=2
