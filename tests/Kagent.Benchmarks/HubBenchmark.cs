@@ -260,10 +260,6 @@ public sealed class HubBenchmark(string root, Action<string> progress)
 
     private static StringContent Json(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
 
-    private static LatencyResult Percentiles(string what, List<double> samples)
-    {
-        samples.Sort();
-        double At(double q) => samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(q * samples.Count) - 1)];
-        return new LatencyResult(what, samples.Count, At(0.50), At(0.99), samples[^1]);
-    }
+    private static LatencyResult Percentiles(string what, List<double> samples) =>
+        new(what, samples.Count, Samples.Quantile(samples, 0.50), Samples.Quantile(samples, 0.99), samples.Max());
 }

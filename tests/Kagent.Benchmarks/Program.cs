@@ -31,7 +31,7 @@ if (args.FirstOrDefault() == "works")
     Console.WriteLine("| Works | all Applied with manifestStatuses | RSS before → after | idle CPU before → after | idle Work writes/min | edit → member | Works deleted → member objects gone |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {w.Works:N0} | {w.AllAppliedSeconds:0.0} s | {w.RssBeforeMiB:0} → {w.RssAfterMiB:0} MiB (+{w.RssAfterMiB - w.RssBeforeMiB:0}) | {w.IdleMillicoresBefore:0.0} → {w.IdleMillicoresAfter:0.0} m | {w.IdleWorkWritesPerMinute} | {w.EditLatencies.Min():0.000}–{w.EditLatencies.Max():0.000} s | {w.Deleted} in {w.DeleteSeconds:0.0} s |"));
+        $"| {w.Works:N0} | {w.AllAppliedSeconds:0.0} s | {w.RssBeforeMiB:0} → {w.RssAfterMiB:0} MiB (+{w.RssAfterMiB - w.RssBeforeMiB:0}) | {w.IdleMillicoresBefore:0.0} → {w.IdleMillicoresAfter:0.0} m | {w.IdleWorkWritesPerMinute} | {w.EditLatencies.Min():0.000}–{w.EditLatencies.Max():0.000} s (median {Samples.Quantile(w.EditLatencies, 0.5):0.000}) | {w.Deleted} in {w.DeleteSeconds:0.0} s |"));
     Console.WriteLine();
     Console.WriteLine($"Control-plane writes by the agent while the {w.Works:N0} Works applied (audit log), {w.ControlPlaneWrites.Values.Sum() / (double)w.Works:0.00} per Work:");
     foreach (var (what, count) in w.ControlPlaneWrites.OrderByDescending(kv => kv.Value)) Console.WriteLine($"- {what}: {count}");

@@ -134,24 +134,26 @@ internal sealed class ControllerRunner<TEntity, TController>(
             finally
             {
                 queue.Done(key);
-                if (Interlocked.Increment(ref _sinceCompaction) >= CompactAfter && queue.Length == 0) Compact();
+                Interlocked.Increment(ref _sinceDrained);
+                if (queue.Length == 0) Drained();
             }
         }
     }
 
-    /// <summary>Reconciles after which, once the queue is empty, the process gives memory back (a burst of many objects).</summary>
+    /// <summary>Reconciles without the queue emptying that make a burst (thousands of Works created at once).</summary>
     private const int CompactAfter = 500;
 
-    private long _sinceCompaction;
+    private long _sinceDrained;
 
     /// <summary>
-    /// A burst (thousands of Works created at once) leaves the heap grown with garbage that the next collections keep
-    /// as free space: once the queue has drained, one compacting collection returns it to the system, as the agent
-    /// does after its first node and pod lists.
+    /// A burst leaves the heap grown with garbage that the next collections keep as free space: once the queue has
+    /// drained, one compacting collection returns it to the system, as the agent does after its first node and pod
+    /// lists. The count starts again at every drain, so that a trickle of changes (an edit now and then) never adds up
+    /// to a blocking collection that the next change would wait behind.
     /// </summary>
-    private void Compact()
+    private void Drained()
     {
-        if (Interlocked.Exchange(ref _sinceCompaction, 0) < CompactAfter) return;
+        if (Interlocked.Exchange(ref _sinceDrained, 0) < CompactAfter) return;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
