@@ -72,6 +72,8 @@ public sealed class WorkBenchmark(string root, Action<string> progress)
 
         var workClient = new EntityClient<Work>(controlPlane.Admin);
         var executionSpace = KarmadaConstants.ExecutionSpaceFor(Member);
+        // The resource templates' namespace exists in the control plane, as in Karmada, where their events go.
+        await controlPlane.EnsureNamespaceAsync(Namespace);
         await workClient.CreateAsync(KarmadaWorks.Create(Member, "bench-namespace", KarmadaWorks.Namespace(Namespace)));
         await Eventually.TrueAsync(async () => Applied(await workClient.GetAsync("bench-namespace", executionSpace)), TimeSpan.FromMinutes(1), "namespace Work applied");
 

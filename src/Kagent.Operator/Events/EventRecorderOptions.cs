@@ -15,4 +15,10 @@ public sealed record EventRecorderOptions
 
     /// <summary>How many distinct events (for aggregation) and objects (for rate limits) are remembered; past it, each is forgotten and starts afresh.</summary>
     public int AggregationCacheSize { get; init; } = 4096;
+
+    /// <summary>Events waiting to be written; past it, new ones are dropped (client-go's broadcaster: 1000).</summary>
+    public int QueueCapacity { get; init; } = 1000;
+
+    /// <summary>How long disposal waits for queued events to be written before it gives them up.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -55,8 +55,8 @@ public sealed class ClusterProfilePublisher(
         {
             var owner = profile.Spec?.ClusterManager?.Name ?? "";
             logger.ProfileOwnedByOther(Namespace, name, owner);
-            await events.WarningAsync(ObjectReferences.For(cluster), "ClusterProfileOwnedByOther",
-                $"ClusterProfile {Namespace}/{name} belongs to cluster manager '{owner}', not '{options.ClusterManager}'; Kagent leaves it alone", cancellationToken);
+            events.Warning(ObjectReferences.For(cluster), "ClusterProfileOwnedByOther",
+                $"ClusterProfile {Namespace}/{name} belongs to cluster manager '{owner}', not '{options.ClusterManager}'; Kagent leaves it alone");
             return ReconciliationResult<Cluster>.Success(cluster);
         }
 

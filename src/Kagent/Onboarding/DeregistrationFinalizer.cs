@@ -48,7 +48,7 @@ public sealed class DeregistrationFinalizer(
         await agentPermissions.DeleteAsync(name, cancellationToken);
         await DeleteCertificateRequestsAsync(name, cancellationToken);
         logger.Deregistered(name);
-        await events.NormalAsync(ObjectReferences.For(registration), "Deregistered", $"Karmada Cluster {name} and its heartbeat Lease were removed", cancellationToken);
+        events.Normal(ObjectReferences.For(registration), "Deregistered", $"Karmada Cluster {name} and its heartbeat Lease were removed");
         return ReconciliationResult<ClusterRegistration>.Success(registration);
     }
 

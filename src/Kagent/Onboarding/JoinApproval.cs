@@ -39,17 +39,17 @@ public sealed class JoinApproval(
                 if (await ApproveAsync(csr, decision, cancellationToken))
                 {
                     logger.JoinRequestApproved(csr.Metadata.Name, csr.Spec.Username ?? "", decision.Cluster);
-                    await events.NormalAsync(involved, "Approved", $"approved by the hub: {decision.Message}", cancellationToken);
+                    events.Normal(involved, "Approved", $"approved by the hub: {decision.Message}");
                 }
 
                 break;
             case JoinVerdict.Wait:
-                await events.NormalAsync(involved, "WaitingForAcceptance", decision.Message, cancellationToken);
+                events.Normal(involved, "WaitingForAcceptance", decision.Message);
                 break;
             default:
                 logger.JoinRequestNotApproved(csr.Metadata.Name, csr.Spec.Username ?? "", decision.Message);
-                await events.WarningAsync(involved, "NotApproved",
-                    $"not approved by the hub: {decision.Message}; approve by hand only if this is expected (kubectl certificate approve {csr.Metadata.Name})", cancellationToken);
+                events.Warning(involved, "NotApproved",
+                    $"not approved by the hub: {decision.Message}; approve by hand only if this is expected (kubectl certificate approve {csr.Metadata.Name})");
                 break;
         }
 

@@ -85,7 +85,7 @@ public sealed class RegistrationController(
                 status.ClusterUid = cluster.Metadata.Uid;
                 status.RegisteredTime ??= now;
                 if (outcome == ClusterSync.Created)
-                    await events.NormalAsync(ObjectReferences.For(cluster), "Registered", $"registered by Kagent from ClusterRegistration {registration.Metadata.Name}", cancellationToken);
+                    events.Normal(ObjectReferences.For(cluster), "Registered", $"registered by Kagent from ClusterRegistration {registration.Metadata.Name}");
             }
         }
 
@@ -95,14 +95,14 @@ public sealed class RegistrationController(
             var before = registration.Status.Conditions?.FirstOrDefault(c => c.Type == C.ConditionDegraded)?.Reason;
             status.Conditions = Conditions.Set(status.Conditions, C.ConditionDegraded, certificate.Degraded, certificate.Reason, certificate.Message, generation, now);
             if (before != certificate.Reason && certificate.Reason != C.ReasonCertificateValid)
-                await events.WarningAsync(ObjectReferences.For(registration), certificate.Reason, certificate.Message, cancellationToken);
+                events.Warning(ObjectReferences.For(registration), certificate.Reason, certificate.Message);
         }
 
         status.ObservedGeneration = generation;
         if (status.Phase != registration.Status.Phase)
         {
             var type = status.Phase is C.PhaseDenied ? "Warning" : "Normal";
-            await events.RecordAsync(ObjectReferences.For(registration), type, status.Phase!, message, cancellationToken);
+            events.Record(ObjectReferences.For(registration), type, status.Phase!, message);
 
             // A certificate request may have waited for this registration's acceptance.
             joinRequests.RequeueAll();

@@ -101,8 +101,9 @@ public sealed class OnboardingLifecycleTests(OnboardingFixture onboarding, ITest
         Assert.Contains("kubectl patch clusterregistration member2 --type merge", pending.Status.Conditions!.Single(c => c.Type == OnboardingConstants.ConditionAccepted).Message);
         Assert.Null(await Clusters.GetAsync("member2"));
         await Eventually.TrueAsync(() => File.ReadAllText(agent.LogPath).Contains("Waiting for cluster member2 to be registered: phase Pending"), Timeout, "agent reports progress");
-        var events = await onboarding.ControlPlane.Admin.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.name=member2,involvedObject.kind=ClusterRegistration");
-        Assert.Contains(events.Items, e => e.Reason == OnboardingConstants.PhasePending && e.Message.Contains("approve"));
+        await Eventually.MatchAsync(
+            async () => (await onboarding.ControlPlane.Admin.CoreV1.ListNamespacedEventAsync("default", fieldSelector: "involvedObject.name=member2,involvedObject.kind=ClusterRegistration")).Items,
+            events => events.Any(e => e.Reason == OnboardingConstants.PhasePending && e.Message.Contains("approve")), Timeout, "a Pending event saying how to approve");
 
         // The admin (system:masters) may approve.
         await onboarding.Registrations.MergePatchAsync("member2", new { spec = new { accepted = true } });

@@ -42,11 +42,11 @@ public sealed class WorkController(
             written.Status = status;
             await new EntityClient<Work>(controlPlane).ReplaceStatusAsync(written, cancellationToken);
             var after = Conditions.Find(status.Conditions, WorkConstants.ConditionDispatching)!;
-            if (before is not null && before != after.Status) await events.DispatchingAsync(work, after.Message, cancellationToken);
+            if (before is not null && before != after.Status) events.Dispatching(work, after.Message);
         }
 
-        await events.AppliedAsync(work, results, cancellationToken);
-        await events.InterpretedAsync(work, interpreted.Select(i => i.Status), cancellationToken);
+        events.Applied(work, results);
+        events.Interpreted(work, interpreted.Select(i => i.Status));
         return failures.Count == 0
             ? ReconciliationResult<Work>.Success(work)
             : ReconciliationResult<Work>.Failure(work, AppliedMessage(results.Count, failures));

@@ -14,10 +14,9 @@ namespace Kagent.Agent.Works;
 /// </summary>
 public sealed class WorkEvents(EventRecorder recorder, AgentOptions options)
 {
-    public Task DispatchingAsync(Work work, string message, CancellationToken cancellationToken) =>
-        recorder.NormalAsync(Reference(work), WorkConstants.EventWorkDispatching, message, cancellationToken);
+    public void Dispatching(Work work, string message) => recorder.Normal(Reference(work), WorkConstants.EventWorkDispatching, message);
 
-    public async Task AppliedAsync(Work work, IReadOnlyList<ManifestResult> results, CancellationToken cancellationToken)
+    public void Applied(Work work, IReadOnlyList<ManifestResult> results)
     {
         var manifests = work.Spec.Workload?.Manifests ?? [];
         foreach (var result in results.Where(r => r.Ordinal < manifests.Count && r.Target is not null))
@@ -26,33 +25,33 @@ public sealed class WorkEvents(EventRecorder recorder, AgentOptions options)
             var resource = $"{result.Target!.Namespace}/{result.Target.Name}";
             if (result.Outcome == ApplyOutcome.Failed)
             {
-                await recorder.WarningAsync(template, WorkConstants.EventSyncFailed,
-                    $"Failed to create or update resource({resource}) in member cluster({options.ClusterName}): {result.Error}", cancellationToken);
+                recorder.Warning(template, WorkConstants.EventSyncFailed,
+                    $"Failed to create or update resource({resource}) in member cluster({options.ClusterName}): {result.Error}");
             }
             else if (result.Outcome == ApplyOutcome.Updated || (result.Outcome == ApplyOutcome.Created && IsApplied(work)))
             {
-                await recorder.NormalAsync(template, WorkConstants.EventSyncSucceed, $"Successfully applied resource({resource}) to cluster {options.ClusterName}", cancellationToken);
+                recorder.Normal(template, WorkConstants.EventSyncSucceed, $"Successfully applied resource({resource}) to cluster {options.ClusterName}");
             }
         }
 
         var key = $"{work.Metadata.NamespaceProperty}/{work.Metadata.Name}";
         if (results.FirstOrDefault(r => r.Outcome == ApplyOutcome.Failed) is { } failed)
         {
-            await recorder.WarningAsync(Reference(work), WorkConstants.EventSyncFailed, $"Failed to sync work({key}) to cluster({options.ClusterName}), err: {failed.Error}", cancellationToken);
+            recorder.Warning(Reference(work), WorkConstants.EventSyncFailed, $"Failed to sync work({key}) to cluster({options.ClusterName}), err: {failed.Error}");
         }
         else if (results.Any(r => r.Outcome == ApplyOutcome.Updated) || (results.Any(r => r.Outcome == ApplyOutcome.Created) && IsApplied(work)))
         {
             // An update, or a re-creation of something applied before: drift put back, or a changed Work applied.
-            await recorder.NormalAsync(Reference(work), WorkConstants.EventSyncSucceed, $"Sync work({key}) to cluster({options.ClusterName}) successful.", cancellationToken);
+            recorder.Normal(Reference(work), WorkConstants.EventSyncSucceed, $"Sync work({key}) to cluster({options.ClusterName}) successful.");
         }
     }
 
     /// <summary>Karmada's Warning events for a customized rule that failed (one per distinct reason).</summary>
-    public async Task InterpretedAsync(Work work, IEnumerable<InterpretedStatus> statuses, CancellationToken cancellationToken)
+    public void Interpreted(Work work, IEnumerable<InterpretedStatus> statuses)
     {
         foreach (var failed in statuses.Where(s => s.Problem is not null).DistinctBy(s => s.ProblemReason))
         {
-            await recorder.WarningAsync(Reference(work), failed.ProblemReason!, failed.Problem!, cancellationToken);
+            recorder.Warning(Reference(work), failed.ProblemReason!, failed.Problem!);
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class ClusterHealthEvents(ClusterHealthMonitor monitor, EventRecor
             {
                 await foreach (var change in subscription.Changes.ReadAllAsync(cancellationToken))
                 {
-                    if (Transition(change) is { } ready) await RecordAsync(change, ready, cancellationToken);
+                    if (Transition(change) is { } ready) Record(change, ready);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -43,7 +43,7 @@ public sealed class ClusterHealthEvents(ClusterHealthMonitor monitor, EventRecor
             ? change.Object.Status.Ready
             : null;
 
-    private async Task RecordAsync(HealthChange change, string ready, CancellationToken cancellationToken)
+    private void Record(HealthChange change, string ready)
     {
         var health = change.Object;
         var type = ready == "True" ? "Normal" : "Warning";
@@ -54,7 +54,7 @@ public sealed class ClusterHealthEvents(ClusterHealthMonitor monitor, EventRecor
         foreach (var reference in references)
         {
             reference.ResourceVersion = null;
-            await events.RecordAsync(reference, type, reason, message, cancellationToken);
+            events.Record(reference, type, reason, message);
         }
     }
 }
