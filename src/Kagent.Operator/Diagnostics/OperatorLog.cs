@@ -47,6 +47,9 @@ public static partial class OperatorLog
     [LoggerMessage(1030, LogLevel.Debug, "Event {Reason} on {Kind} {Name} dropped by the rate limit")]
     public static partial void EventDropped(this ILogger logger, string reason, string? kind, string? name);
 
+    [LoggerMessage(1032, LogLevel.Warning, "Event {Reason} on {Kind} {Name} dropped: {Capacity} events are already waiting to be written")]
+    public static partial void EventQueueFull(this ILogger logger, string reason, string? kind, string? name, int capacity);
+
     [LoggerMessage(1031, LogLevel.Warning, "Could not record event {Reason} on {Kind} {Name}")]
     public static partial void EventNotRecorded(this ILogger logger, Exception error, string reason, string? kind, string? name);
 

@@ -17,7 +17,7 @@ namespace Kagent.Operator.Events;
 /// instead of creating another; each object is rate-limited, so a storm of changes cannot flood the API server; past
 /// the queue's capacity events are dropped and counted. Never throws: events are best effort.
 /// </summary>
-public sealed class EventRecorder : IAsyncDisposable
+public sealed class EventRecorder : IAsyncDisposable, IDisposable
 {
     private readonly IKubernetes _client;
     private readonly EventRecorderOptions _options;
@@ -37,7 +37,12 @@ public sealed class EventRecorder : IAsyncDisposable
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _pending = Channel.CreateBounded<PendingEvent>(
-            new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true }, Drop);
+            new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            full =>
+            {
+                Interlocked.Increment(ref _dropped);
+                _logger.EventQueueFull(full.Reason, full.Involved.Kind, full.Involved.Name, _options.QueueCapacity);
+            });
         _writing = Task.Run(WriteQueuedAsync);
     }
 
@@ -54,9 +59,14 @@ public sealed class EventRecorder : IAsyncDisposable
         var objectKey = $"{involved.ApiVersion}/{involved.Kind}/{involved.NamespaceProperty}/{involved.Name}/{involved.Uid}";
         if (_buckets.Count >= _options.AggregationCacheSize) _buckets.Clear();
         var bucket = _buckets.GetOrAdd(objectKey, _ => new TokenBucket(1 / _options.RefillPeriod.TotalSeconds, _options.BurstPerObject, _time));
-        var pending = new PendingEvent(involved, objectKey, type, reason, message, _time.GetUtcNow().UtcDateTime);
-        if (!bucket.TryTake()) Drop(pending);
-        else _pending.Writer.TryWrite(pending);
+        if (bucket.TryTake())
+        {
+            _pending.Writer.TryWrite(new PendingEvent(involved, objectKey, type, reason, message, _time.GetUtcNow().UtcDateTime));
+            return;
+        }
+
+        Interlocked.Increment(ref _dropped);
+        _logger.EventDropped(reason, involved.Kind, involved.Name);
     }
 
     /// <summary>Writes what is queued (a few seconds at most), then stops.</summary>
@@ -76,11 +86,8 @@ public sealed class EventRecorder : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private void Drop(PendingEvent dropped)
-    {
-        Interlocked.Increment(ref _dropped);
-        _logger.EventDropped(dropped.Reason, dropped.Involved.Kind, dropped.Involved.Name);
-    }
+    /// <summary>For a container disposed synchronously: the same, blocking for those few seconds at most.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private async Task WriteQueuedAsync()
     {
