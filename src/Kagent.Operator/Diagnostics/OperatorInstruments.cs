@@ -20,6 +20,7 @@ public static class OperatorInstruments
         ["kagent_watch_relists_total"] = ["resource"],
         ["kagent_webhook_admissions_total"] = ["webhook", "result"],
         ["kagent_reconciles_total"] = ["controller", "result"],
+        ["kagent_events_recorded_total"] = ["result"],
     };
 
     private static readonly Meter Meter = new(MeterName);
@@ -39,6 +40,10 @@ public static class OperatorInstruments
     /// <summary>Reconciles run; tags controller and result (success, requeue, error).</summary>
     public static readonly Counter<long> Reconciles = Meter.CreateCounter<long>("kagent_reconciles_total",
         description: "Reconciles run, by controller and result (success, requeue, error).");
+
+    /// <summary>Events recorded; tag result: written (created, or a repeat counted), rate_limited (the object's burst spent), queue_full, failed (refused or unanswered).</summary>
+    public static readonly Counter<long> Events = Meter.CreateCounter<long>("kagent_events_recorded_total",
+        description: "Events recorded, by result (written, rate_limited, queue_full, failed).");
 
     public static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 }

@@ -40,7 +40,7 @@ public sealed class EventRecorder : IAsyncDisposable, IDisposable
             new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             full =>
             {
-                Interlocked.Increment(ref _dropped);
+                Count("queue_full");
                 _logger.EventQueueFull(full.Reason, full.Involved.Kind, full.Involved.Name, _options.QueueCapacity);
             });
         _writing = Task.Run(WriteQueuedAsync);
@@ -65,8 +65,14 @@ public sealed class EventRecorder : IAsyncDisposable, IDisposable
             return;
         }
 
-        Interlocked.Increment(ref _dropped);
+        Count("rate_limited");
         _logger.EventDropped(reason, involved.Kind, involved.Name);
+    }
+
+    private void Count(string result)
+    {
+        if (result is "rate_limited" or "queue_full") Interlocked.Increment(ref _dropped);
+        OperatorInstruments.Events.Add(1, OperatorInstruments.Tag("result", result));
     }
 
     /// <summary>Writes what is queued (a few seconds at most), then stops.</summary>
@@ -110,6 +116,7 @@ public sealed class EventRecorder : IAsyncDisposable, IDisposable
             if (_recorded.TryGetValue(eventKey, out var previous) && await TryIncrementAsync(previous, at, cancellationToken) is { } updated)
             {
                 _recorded[eventKey] = updated;
+                Count("written");
                 return;
             }
 
@@ -129,10 +136,12 @@ public sealed class EventRecorder : IAsyncDisposable, IDisposable
             }, ns, cancellationToken: cancellationToken);
             if (_recorded.Count >= _options.AggregationCacheSize) _recorded.Clear();
             _recorded[eventKey] = new RecordedEvent(ns, created.Metadata.Name, 1);
+            Count("written");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             // A timeout too: the next event is written all the same.
+            Count("failed");
             _logger.EventNotRecorded(e, reason, involved.Kind, involved.Name);
         }
     }

@@ -1,6 +1,8 @@
 using k8s;
 using k8s.Models;
+using Kagent.Operator.Diagnostics;
 using Kagent.Operator.Events;
+using Kagent.Testing.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -30,8 +32,12 @@ public sealed class SlowEventsApiTests : IDisposable
 
         // Distinct objects, so that no per-object rate applies: all but the queue's capacity (and the one being
         // written, if the writer took it already) are dropped, and every call returned without waiting.
+        using var queueFull = new InstrumentTotals(OperatorInstruments.Events.Name, "result", "queue_full");
         for (var i = 0; i < 50; i++) recorder.Warning(new V1ObjectReference { Kind = "ConfigMap", Name = $"cm-{i}", NamespaceProperty = "default" }, "Changed", "it changed");
         Assert.InRange(recorder.Dropped, 50 - 10 - 1, 50 - 10);
+
+        // kagent_events_recorded_total{result="queue_full"} counts them (at least these: the meter is process-wide).
+        Assert.True(queueFull.Total >= recorder.Dropped, $"{queueFull.Total} queue_full measurements for {recorder.Dropped} dropped");
 
         await recorder.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
     }
