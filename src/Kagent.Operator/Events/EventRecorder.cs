@@ -40,7 +40,7 @@ public sealed class EventRecorder : IAsyncDisposable, IDisposable
             new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             full =>
             {
-                Count("queue_full");
+                CountDropped("queue_full");
                 _logger.EventQueueFull(full.Reason, full.Involved.Kind, full.Involved.Name, _options.QueueCapacity);
             });
         _writing = Task.Run(WriteQueuedAsync);
@@ -65,14 +65,8 @@ public sealed class EventRecorder : IAsyncDisposable, IDisposable
             return;
         }
 
-        Count("rate_limited");
+        CountDropped("rate_limited");
         _logger.EventDropped(reason, involved.Kind, involved.Name);
-    }
-
-    private void Count(string result)
-    {
-        if (result is "rate_limited" or "queue_full") Interlocked.Increment(ref _dropped);
-        OperatorInstruments.Events.Add(1, OperatorInstruments.Tag("result", result));
     }
 
     /// <summary>Writes what is queued (a few seconds at most), then stops.</summary>
@@ -94,6 +88,14 @@ public sealed class EventRecorder : IAsyncDisposable, IDisposable
 
     /// <summary>For a container disposed synchronously: the same, blocking for those few seconds at most.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private static void Count(string result) => OperatorInstruments.Events.Add(1, OperatorInstruments.Tag("result", result));
+
+    private void CountDropped(string result)
+    {
+        Interlocked.Increment(ref _dropped);
+        Count(result);
+    }
 
     private async Task WriteQueuedAsync()
     {
